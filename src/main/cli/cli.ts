@@ -1,0 +1,68 @@
+import { describeError, isStudioError } from '../../shared/errors';
+import type { CliCommand, CliIo } from './command';
+import { EXIT, formatCommandHelp, parseCommandArgs } from './command';
+import { inspectCommand } from './commands/inspect';
+import { newCommand } from './commands/new';
+import { templatesCommand } from './commands/templates';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand];
+
+export const CLI_VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return (
+    'cnn-studio: build, train, inspect and export convolutional neural networks.\n\n' +
+    'Usage: cnn-studio COMMAND [options]\n\nCommands:\n' +
+    COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
+    '\n\nRun "cnn-studio COMMAND --help" for a command\'s options.\n'
+  );
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code. Bad input becomes a sentence on stderr (exit 1);
+ * an unexpected defect prints its stack only with CNN_STUDIO_DEBUG=1.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name ? EXIT.ok : EXIT.unusable;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${CLI_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`Error: "${name}" is not a cnn-studio command. Run "cnn-studio --help" for the list.\n`);
+    return EXIT.unusable;
+  }
+  try {
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help) {
+      io.stdout.write(formatCommandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    reportError(error, io, args(rest));
+    return EXIT.unusable;
+  }
+}
+
+function args(rest: string[]): { json: boolean } {
+  return { json: rest.includes('--json') };
+}
+
+/** Errors go to stderr as a sentence; with --json also as `{"type":"error",...}` on stdout for machines. */
+export function reportError(error: unknown, io: CliIo, options: { json: boolean }): void {
+  const text = describeError(error);
+  io.stderr.write(`Error: ${text}\n`);
+  if (!isStudioError(error) && process.env.CNN_STUDIO_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+  if (options.json) {
+    const data = isStudioError(error) ? error.toJSON() : { code: 'internal', message: text };
+    io.stdout.write(`${JSON.stringify({ type: 'error', ...data })}\n`);
+  }
+}

@@ -1,0 +1,14 @@
+import { runCli } from './cli';
+
+/** The `cnn-studio` executable: plain Node, no Electron. */
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts += 1;
+  // First Ctrl-C: stop cleanly (long commands keep what they made). Second: leave now.
+  if (interrupts > 1) process.exit(130);
+  controller.abort();
+});
+
+const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: controller.signal });
+process.exitCode = code;

@@ -1,0 +1,1 @@
+import { createApp, h } from 'vue'; createApp({ render: () => h('div', 'hi') }).mount('#app')

@@ -1,0 +1,58 @@
+import { StudioError } from '../errors';
+import type { ModelGraph } from '../graph/model-graph';
+import { alexnetSmallTemplate, alexnetTemplate } from './alexnet';
+import { googlenetSmallTemplate, googlenetTemplate } from './googlenet';
+import { lenet5Template } from './lenet5';
+import { resnet18Template, resnet34Template, resnet50Template, resnetSmallTemplate } from './resnet';
+import type { InputSize, TemplateDeclaration, TemplateOptions } from './types';
+import { vgg11Template, vgg13Template, vgg16Template, vgg19Template, vggSmallTemplate } from './vgg';
+
+/** Every template, in the order the studio lists them (history first, then the small variants). */
+export const TEMPLATES: readonly TemplateDeclaration[] = [
+  lenet5Template,
+  alexnetTemplate,
+  vgg11Template,
+  vgg13Template,
+  vgg16Template,
+  vgg19Template,
+  googlenetTemplate,
+  resnet18Template,
+  resnet34Template,
+  resnet50Template,
+  alexnetSmallTemplate,
+  vggSmallTemplate,
+  googlenetSmallTemplate,
+  resnetSmallTemplate,
+];
+
+export function findTemplate(name: string): TemplateDeclaration | undefined {
+  return TEMPLATES.find((t) => t.name === name);
+}
+
+/** Builds a template's graph; an unknown name is a StudioError listing the known ones. */
+export function buildTemplate(name: string, options: Partial<TemplateOptions> = {}): ModelGraph {
+  const template = findTemplate(name);
+  if (!template) {
+    throw new StudioError('invalid-argument', `There is no template named "${name}".`, {
+      hint: `Choose one of: ${TEMPLATES.map((t) => t.name).join(', ')}.`,
+      where: 'template',
+    });
+  }
+  return template.build({ input: options.input ?? template.defaults.input, classes: options.classes ?? template.defaults.classes });
+}
+
+/** Parses `HxWxC` (as the CLI takes it): `28x28x1`, `224x224x3`. */
+export function parseInputSize(text: string): InputSize {
+  const match = /^(\d{1,4})x(\d{1,4})x([13])$/i.exec(text.trim());
+  if (!match) {
+    throw new StudioError('invalid-argument', `The input size "${text}" is not of the form HxWxC.`, {
+      hint: 'Write height x width x channels with channels 1 (grey) or 3 (colour), for example 28x28x1 or 224x224x3.',
+      where: '--input',
+    });
+  }
+  const [height, width, channels] = match.slice(1).map(Number) as [number, number, number];
+  if (height < 1 || width < 1) throw new StudioError('invalid-argument', `The input size "${text}" has a zero side.`, { hint: 'Use at least 1 pixel.', where: '--input' });
+  return { height, width, channels };
+}
+
+export type { InputSize, TemplateDeclaration, TemplateOptions };
