@@ -118,6 +118,7 @@ export function projectFromFile(file: ProjectFile): Project {
     },
     dataset: file.dataset,
     training: file.training,
+    initialWeights: file.initialWeights,
     ui: file.ui,
   };
 }
@@ -131,6 +132,7 @@ export function projectToFile(project: Project): ProjectFile {
     edges: project.graph.edges.map((e) => ({ from: e.from, to: e.to })),
     dataset: project.dataset,
     training: project.training,
+    initialWeights: project.initialWeights,
     ui: project.ui,
   };
 }

@@ -1,4 +1,5 @@
 import type { ModelGraph } from '../graph/model-graph';
+import type { InitialWeights } from './schema';
 import type { DatasetSettings, TrainingSettings } from './settings';
 import { datasetSettingsSchema, trainingSettingsSchema } from './settings';
 
@@ -8,6 +9,8 @@ export interface Project {
   graph: ModelGraph;
   dataset: DatasetSettings;
   training: TrainingSettings;
+  /** Weights to start from (imported or carried over from a run); null for a fresh initialisation. */
+  initialWeights: InitialWeights | null;
   ui: Record<string, unknown>;
 }
 
@@ -18,6 +21,7 @@ export function createProject(name: string, graph: ModelGraph, overrides: { data
     graph,
     dataset: datasetSettingsSchema.parse(overrides.dataset ?? {}),
     training: trainingSettingsSchema.parse(overrides.training ?? {}),
+    initialWeights: null,
     ui: {},
   };
 }

@@ -20,6 +20,18 @@ export const nodeFileSchema = z.strictObject({
 export const edgeFileSchema = z.strictObject({ from: z.string().max(64), to: z.string().max(64) });
 
 /**
+ * Starting weights kept beside the project (an imported ONNX model, or a run the project was made
+ * from): a folder with weights.json + weights.bin (src/shared/weights.ts), relative to the project
+ * file's folder or absolute. Training starts from them; export uses them.
+ */
+export const initialWeightsSchema = z.strictObject({
+  path: z.string().min(1).max(4096),
+  /** Where they came from, for people: "imported from resnet18.onnx", "run 2026-11-25T10-00 of lenet5". */
+  origin: z.string().max(1000),
+});
+export type InitialWeights = z.infer<typeof initialWeightsSchema>;
+
+/**
  * The project file as saved (JSON). The in-memory `Project` is a separate type; `codec.ts` converts.
  */
 export const projectFileSchema = z.strictObject({
@@ -30,6 +42,7 @@ export const projectFileSchema = z.strictObject({
   edges: z.array(edgeFileSchema).max(100000),
   dataset: datasetSettingsSchema.default(datasetSettingsSchema.parse({})),
   training: trainingSettingsSchema.default(trainingSettingsSchema.parse({})),
+  initialWeights: initialWeightsSchema.nullable().default(null),
   ui: uiStateSchema,
 });
 
