@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssue } from '../validation-messages';
 import { paramsSchema } from './params';
 import type { LayerDeclaration } from './types';
 
@@ -23,7 +24,7 @@ export function parseParams(decl: LayerDeclaration, params: unknown): ParamsPars
     problems: result.error.issues.map((issue) => {
       const path = issue.path.map(String).join('.');
       if (issue.code === 'unrecognized_keys') return `unknown parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-      return path ? `${path} ${issue.message}` : issue.message;
+      return path ? `${path} ${describeIssue(issue)}` : describeIssue(issue);
     }),
   };
 }

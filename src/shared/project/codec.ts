@@ -1,4 +1,6 @@
 import { StudioError } from '../errors';
+import { locateJsonError } from '../json-error-place';
+import { describeIssue } from '../validation-messages';
 import { findLayer } from '../layers';
 import { parseParams } from '../layers/parse-params';
 import type { Project } from './project';
@@ -46,7 +48,7 @@ export function parseProject(text: string, source: string): Project {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keys = issue.code === 'unrecognized_keys' ? ` (unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')})` : '';
-    throw invalid(source, formatPath(issue.path), issue.code === 'unrecognized_keys' ? `has keys this version does not know${keys}` : issue.message);
+    throw invalid(source, formatPath(issue.path), issue.code === 'unrecognized_keys' ? `has keys this version does not know${keys}` : describeIssue(issue));
   }
   const file = parsed.data;
   const ids = new Set<string>();
@@ -98,15 +100,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function jsonErrorPlace(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
   if (error instanceof RangeError) return 'nested too deeply';
-  if (!position) return message.replace(/^JSON\.parse: /, '');
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}`;
+  return text.trim() === '' ? 'the file is empty' : locateJsonError(text);
 }
 
 export function projectFromFile(file: ProjectFile): Project {

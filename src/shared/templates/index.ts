@@ -43,7 +43,13 @@ export function buildTemplate(name: string, options: Partial<TemplateOptions> = 
 
 /** Parses `HxWxC` (as the CLI takes it): `28x28x1`, `224x224x3`. */
 export function parseInputSize(text: string): InputSize {
-  const match = /^(\d{1,4})x(\d{1,4})x([13])$/i.exec(text.trim());
+  const match = /^(\d{1,4})x(\d{1,4})x(\d{1,4})$/i.exec(text.trim());
+  if (match && match[3] !== '1' && match[3] !== '3') {
+    throw new StudioError('invalid-argument', `The input size "${text}" has ${match[3]} channels; an image has 1 (grey) or 3 (colour).`, {
+      hint: 'Write 1 or 3 as the last number, for example 28x28x1.',
+      where: '--input',
+    });
+  }
   if (!match) {
     throw new StudioError('invalid-argument', `The input size "${text}" is not of the form HxWxC.`, {
       hint: 'Write height x width x channels with channels 1 (grey) or 3 (colour), for example 28x28x1 or 224x224x3.',

@@ -44,7 +44,7 @@ export function fileWriteError(path: string, error: unknown, what = 'the file'):
       cause: error,
     });
   }
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST') {
     return new StudioError('file-unwritable', `${path} cannot be written: a folder on its path does not exist or is a file.`, {
       hint: 'Choose an existing folder.',
       where: path,
