@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ActivationName } from '../../../../shared/layers/activations';
+import type { Padding } from '../../../../shared/layers/params';
+import { windowAxis } from '../../../../shared/layers/window';
+import { applyActivation, fusedActivation } from '../activations';
+import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
+import { singleInput, singleShape, tfPadding } from './layer-base';
+
+export interface StudioConv2DArgs extends BaseLayerArgs {
+  filters: number;
+  kernelSize: number;
+  strides: number;
+  /** `valid`, `same` (an odd extra zero bottom/right, as TF.js does) or zeros on every side. */
+  padding: Padding;
+  dilation: number;
+  useBias: boolean;
+  activation: ActivationName;
+  /** Slope (leaky-relu) or scale (elu) below zero. */
+  alpha: number;
+  kernelInitializer?: WeightInitializer;
+  /** Fixed starting kernel, HWIO `[kh, kw, inChannels, filters]` flattened; replaces the initialiser. */
+  initialKernel?: Float32Array | null;
+}
+
+/**
+ * The studio's Conv2D: numeric (zero) padding, dilation that trains (TF.js's own refuses dilated
+ * gradients), any of the studio's activations, and a fixed starting kernel. Without dilation it runs
+ * TF.js's fused convolution, which fuses bias and activation for prediction and falls back to separate
+ * ops (with their gradients) in training.
+ */
+export class StudioConv2D extends tf.layers.Layer {
+  static readonly className = 'StudioConv2D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: Padding;
+  readonly dilation: number;
+  readonly useBias: boolean;
+  readonly activation: ActivationName;
+  readonly alpha: number;
+  private readonly kernelInitializer: WeightInitializer;
+  private initialKernel: Float32Array | null;
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: StudioConv2DArgs) {
+    super(args);
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.strides = args.strides;
+    this.padding = args.padding;
+    this.dilation = args.dilation;
+    this.useBias = args.useBias;
+    this.activation = args.activation;
+    this.alpha = args.alpha;
+    this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
+    this.initialKernel = args.initialKernel ?? null;
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const channels = singleShape(inputShape)[3];
+    if (typeof channels !== 'number') throw new Error(`${this.name}: the number of input channels must be known.`);
+    const shape = [this.kernelSize, this.kernelSize, channels, this.filters];
+    this.kernel = this.addWeight('kernel', shape, 'float32', this.kernelInitializer, undefined, true);
+    if (this.initialKernel) {
+      const values = this.initialKernel;
+      tf.tidy(() => {
+        this.kernel!.write(tf.tensor4d(values, shape as [number, number, number, number]));
+      });
+      this.initialKernel = null;
+    }
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros(), undefined, true);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    const [batch, h, w] = singleShape(inputShape);
+    const spec = { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding };
+    const rows = windowAxis(h as number, spec);
+    const cols = windowAxis(w as number, spec);
+    if (!rows || !cols) throw new Error(`${this.name}: the kernel does not fit the ${h}x${w} input.`);
+    return [batch ?? null, rows.out, cols.out, this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleInput(inputs) as tf.Tensor4D;
+      const kernel = this.kernel!.read() as tf.Tensor4D;
+      const bias = this.bias?.read();
+      const pad = tfPadding(this.padding);
+      const fused = fusedActivation(this.activation, this.alpha);
+      if (this.dilation === 1) {
+        const y = tf.fused.conv2d({ x, filter: kernel, strides: this.strides, pad, bias, activation: fused ?? 'linear', leakyreluAlpha: this.alpha });
+        return fused ? y : applyActivation(y, this.activation, this.alpha);
+      }
+      // Dilated: plain ops, so the gradient is the project's dilation-capable Conv2D gradient.
+      let y: tf.Tensor = tf.conv2d(x, kernel, this.strides, pad, 'NHWC', this.dilation);
+      if (bias) y = tf.add(y, bias);
+      return applyActivation(y, this.activation, this.alpha);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilation: this.dilation,
+      useBias: this.useBias,
+      activation: this.activation,
+      alpha: this.alpha,
+    };
+  }
+}

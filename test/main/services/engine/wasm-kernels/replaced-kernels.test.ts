@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { maxRelativeError } from '../reference-ops';
+
+/** The same computation on wasm (project kernels) and on the cpu backend (TF.js's reference kernels). */
+async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array; shape: number[] }> {
+  await tf.setBackend('wasm');
+  const [wasm, shape] = tf.tidy(() => {
+    const y = f();
+    return [y.dataSync() as Float32Array, y.shape] as const;
+  });
+  await tf.setBackend('cpu');
+  const cpu = tf.tidy(() => f().dataSync() as Float32Array);
+  await tf.setBackend('wasm');
+  return { wasm, cpu, shape: [...shape] };
+}
+
+const data = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+describe('wasm kernels replaced for speed give the cpu backend results', () => {
+  beforeAll(async () => {
+    await loadBackend('wasm');
+  });
+
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    it(`batch_matmul_transpose_a_${ta}_transpose_b_${tb}`, async () => {
+      const a = ta ? [7, 5] : [5, 7];
+      const b = tb ? [3, 7] : [7, 3];
+      const r = await onBoth(() => tf.matMul(data(a, 1), data(b, 2), ta, tb));
+      expect(r.shape).toEqual([5, 3]);
+      expect(maxRelativeError(r.wasm, r.cpu)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('batch_matmul_batch_of_one_and_batches', async () => {
+    const one = await onBoth(() => tf.matMul(data([1, 4, 6], 3), data([1, 6, 2], 4)));
+    expect(one.shape).toEqual([1, 4, 2]);
+    expect(maxRelativeError(one.wasm, one.cpu)).toBeLessThan(1e-5);
+    const many = await onBoth(() => tf.matMul(data([3, 4, 6], 3), data([3, 2, 6], 4), false, true));
+    expect(many.shape).toEqual([3, 4, 2]);
+    expect(maxRelativeError(many.wasm, many.cpu)).toBeLessThan(1e-5);
+  });
+
+  it('sum_over_leading_axes_with_and_without_keep_dims', async () => {
+    for (const keepDims of [false, true]) {
+      const r = await onBoth(() => tf.sum(data([4, 5, 6, 3], 5), [0, 1, 2], keepDims));
+      expect(r.shape).toEqual(keepDims ? [1, 1, 1, 3] : [3]);
+      expect(maxRelativeError(r.wasm, r.cpu)).toBeLessThan(1e-5);
+    }
+    const other = await onBoth(() => tf.sum(data([4, 5, 6], 6), [1]));
+    expect(maxRelativeError(other.wasm, other.cpu)).toBeLessThan(1e-5);
+    const vector = await onBoth(() => tf.sum(data([9, 2], 7), -2));
+    expect(maxRelativeError(vector.wasm, vector.cpu)).toBeLessThan(1e-5);
+  });
+
+  it('tanh_and_its_gradient', async () => {
+    const x = () => tf.mul(data([3, 50], 8), 4);
+    const y = await onBoth(() => tf.tanh(x()));
+    expect(maxRelativeError(y.wasm, y.cpu)).toBeLessThan(1e-6);
+    const g = await onBoth(() => tf.grad((t: tf.Tensor) => tf.sum(tf.tanh(t)))(x()));
+    expect(maxRelativeError(g.wasm, g.cpu)).toBeLessThan(1e-5);
+  });
+});
