@@ -1,7 +1,7 @@
 import { studioErrorFromData, StudioError } from '../errors';
 import type { StudioErrorCode } from '../errors';
 import type { ApiEventName, ApiEventPayload, ApiMethodName, ApiRequest, ApiResponse } from './contract';
-import { API_METHODS } from './contract';
+import { API_EVENTS, API_METHODS } from './contract';
 
 /**
  * What a transport does: send a request and get its raw result (or a StudioError), and deliver events.
@@ -18,6 +18,7 @@ export interface StudioClient {
   on<E extends ApiEventName>(event: E, handler: (payload: ApiEventPayload<E>) => void): () => void;
 }
 
+/** A typed client over a transport: responses are validated against the contract before callers see them. */
 export function createStudioClient(transport: Transport): StudioClient {
   return {
     async call(method, params) {
@@ -32,7 +33,10 @@ export function createStudioClient(transport: Transport): StudioClient {
     },
     on(event, handler) {
       return transport.onEvent((name, payload) => {
-        if (name === event) handler(payload as ApiEventPayload<typeof event>);
+        if (name !== event) return;
+        // An event this window cannot read is dropped: acting on half-understood data is worse.
+        const parsed = API_EVENTS[event].payload.safeParse(payload);
+        if (parsed.success) handler(parsed.data as ApiEventPayload<typeof event>);
       });
     },
   };

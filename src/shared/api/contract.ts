@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { appEvents, appMethods } from './methods/app';
 import { projectMethods } from './methods/project';
 import type { EventSpec, MethodSpec } from './rpc';
 
@@ -9,24 +10,31 @@ import type { EventSpec, MethodSpec } from './rpc';
  */
 export const API_METHODS = {
   ...projectMethods,
+  ...appMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Events pushed by the services. */
-export const API_EVENTS = {} satisfies Record<string, EventSpec>;
+export const API_EVENTS = {
+  ...appEvents,
+} satisfies Record<string, EventSpec>;
 
 export type ApiMethods = typeof API_METHODS;
 export type ApiMethodName = keyof ApiMethods;
 export type ApiRequest<M extends ApiMethodName> = z.input<ApiMethods[M]['request']>;
 export type ApiResponse<M extends ApiMethodName> = z.output<ApiMethods[M]['response']>;
+/** A request as a handler receives it: validated, with the schema's defaults filled in. */
+export type ApiParams<M extends ApiMethodName> = z.output<ApiMethods[M]['request']>;
 
 export type ApiEvents = typeof API_EVENTS;
 export type ApiEventName = keyof ApiEvents;
-export type ApiEventPayload<E extends ApiEventName> = ApiEvents[E] extends EventSpec<infer P> ? P : never;
+export type ApiEventPayload<E extends ApiEventName> = z.output<ApiEvents[E]['payload']>;
 
+/** True when `name` is a method of the contract (own keys only: `toString` is not a method). */
 export function isApiMethod(name: string): name is ApiMethodName {
   return Object.prototype.hasOwnProperty.call(API_METHODS, name);
 }
 
+/** True when `name` is an event of the contract. */
 export function isApiEvent(name: string): name is ApiEventName {
   return Object.prototype.hasOwnProperty.call(API_EVENTS, name);
 }

@@ -3,25 +3,28 @@ import { z } from 'zod';
 /**
  * One method of the studio's api: a request and a response schema and a line of doc. The same table
  * drives the Electron IPC transport, the WebSocket transport of browser mode, and the validation on
- * both ends (VS Code's ProxyChannel idea, with zod in place of hand-written checks).
+ * both ends (VS Code's ProxyChannel idea, with zod in place of hand-written checks). The schemas keep
+ * their own types, so callers are typed by the schema's input and handlers by its output.
  */
-export interface MethodSpec<Req = unknown, Res = unknown> {
-  request: z.ZodType<Req>;
-  response: z.ZodType<Res>;
+export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  request: Req;
+  response: Res;
   doc: string;
 }
 
-export function method<Req, Res>(request: z.ZodType<Req>, response: z.ZodType<Res>, doc: string): MethodSpec<Req, Res> {
+/** Declares one api method. */
+export function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, doc: string): MethodSpec<Req, Res> {
   return { request, response, doc };
 }
 
 /** One event the services push to the renderer (training progress, scan progress, ...). */
-export interface EventSpec<Payload = unknown> {
-  payload: z.ZodType<Payload>;
+export interface EventSpec<Payload extends z.ZodType = z.ZodType> {
+  payload: Payload;
   doc: string;
 }
 
-export function event<Payload>(payload: z.ZodType<Payload>, doc: string): EventSpec<Payload> {
+/** Declares one api event. */
+export function event<Payload extends z.ZodType>(payload: Payload, doc: string): EventSpec<Payload> {
   return { payload, doc };
 }
 
@@ -37,7 +40,8 @@ export const rpcRequestSchema = z.strictObject({
   kind: z.literal('request'),
   id: z.number().int().nonnegative(),
   method: z.string().min(1).max(100),
-  params: z.unknown(),
+  /** Absent reads as `{}` (JSON drops an undefined value). */
+  params: z.unknown().optional(),
 });
 export type RpcRequest = z.infer<typeof rpcRequestSchema>;
 

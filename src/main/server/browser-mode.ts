@@ -1,0 +1,45 @@
+import type { AppState } from '../services/app-state/app-state';
+import { createAppState } from '../services/app-state/app-state';
+import { createBrowserHost } from '../services/api/studio-host';
+import { createStudioHandlers } from '../services/api/studio-handlers';
+import type { AssetResolver } from '../services/resources/asset-resolver';
+import { defaultAssetResolver } from '../services/resources/asset-resolver';
+import type { StudioServer } from './studio-server';
+import { startStudioServer } from './studio-server';
+
+export interface BrowserModeOptions {
+  host?: string;
+  port?: number;
+  /** An absolute project path the page opens at start. */
+  openProject?: string | null;
+  /** Relative paths typed in the page are taken from here. */
+  cwd: string;
+  /** Where refusals and defects go. */
+  log?: (line: string) => void;
+  token?: string;
+  /** Overrides for tests: another state folder, another app root. */
+  state?: AppState;
+  assets?: AssetResolver;
+}
+
+/** `cnn-studio serve`: the services with browser mode's host, behind the token-guarded server. */
+export async function startBrowserMode(options: BrowserModeOptions): Promise<StudioServer> {
+  const assets = options.assets ?? defaultAssetResolver();
+  // Checked now, so a missing build is one sentence at start rather than 404s in the browser.
+  assets.require('rendererIndex');
+  const rendererRoot = assets.require('rendererBundle');
+  const handlers = createStudioHandlers({
+    host: createBrowserHost({ startupProjectPath: options.openProject ?? null }),
+    state: options.state ?? createAppState(options.log ? { log: options.log } : {}),
+    assets,
+    cwd: options.cwd,
+  });
+  return startStudioServer({
+    rendererRoot,
+    handlers,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
