@@ -13,7 +13,7 @@ const errorOf = (value: unknown): StudioError => {
     load(value);
   } catch (e) {
     if (e instanceof StudioError) return e;
-    throw new Error(`expected a StudioError, got ${String(e)}`);
+    throw new Error(`expected a StudioError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected an error');
 };
@@ -60,7 +60,7 @@ describe('project files', () => {
     ['edge_to_missing_node', (r) => ({ ...r, edges: [...(r.edges as object[]), { from: 'c1', to: 'ghost' }] }), /edges\[8\]\.to names "ghost", which is not a layer of the project/],
     ['wrong_type_in_settings', (r) => ({ ...r, training: { epochs: 'ten' } }), /demo\.cnnstudio: training\.epochs /],
     ['unknown_key', (r) => ({ ...r, colour: 'blue' }), /has keys this version does not know \(unknown key colour\)/],
-    ['nan_position', (r) => ({ ...r, nodes: (r.nodes as object[]).map((n) => ({ ...n, position: { x: 1e400, y: 0 } })) }), /nodes\[0\]\.position\.x must be a number, not null/],
+    ['nan_position', (r) => ({ ...r, nodes: (r.nodes as object[]).map((n) => ({ ...n, position: { x: Number.POSITIVE_INFINITY, y: 0 } })) }), /nodes\[0\]\.position\.x must be a number, not null/],
     ['deep_nesting', () => `${'['.repeat(100000)}${']'.repeat(100000)}`, /demo\.cnnstudio (is not valid JSON \(nested too deeply\)|is not a JSON object)/],
   ];
   for (const [name, mutate, message] of cases) {

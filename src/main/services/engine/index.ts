@@ -8,3 +8,4 @@ export type { CompiledModel, CompiledNode, CompileOptions } from './compile-mode
 export { compileModel, countWeights } from './compile-model';
 export { readWeights, unusedWeights, writeWeights } from './model-weights';
 export { registerProjectGradients, registerWasmTrainingKernels } from './wasm-kernels';
+export { setTrainingStep } from './training-step';

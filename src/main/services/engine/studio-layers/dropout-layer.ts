@@ -16,7 +16,11 @@ export class StudioDropout extends tf.layers.Layer {
   static readonly className = 'StudioDropout';
   readonly rate: number;
   readonly seed: number | null;
-  private calls = 0;
+  /**
+   * The training step the next mask is drawn for. It advances with each training call; a resumed run
+   * sets it to the number of steps already taken, so its masks continue the interrupted run's.
+   */
+  step = 0;
 
   constructor(args: StudioDropoutArgs) {
     super(args);
@@ -28,7 +32,7 @@ export class StudioDropout extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = singleInput(inputs);
       if (!isTraining(kwargs) || this.rate === 0) return tf.clone(x);
-      const seed = this.seed === null ? undefined : (this.seed + this.calls++) >>> 0;
+      const seed = this.seed === null ? undefined : (this.seed + this.step++) >>> 0;
       return tf.dropout(x, this.rate, undefined, seed);
     });
   }

@@ -1,0 +1,74 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../../../shared/errors';
+import type { EngineCommand } from '../../../shared/api/engine-protocol';
+
+/** How the engine process exited. `signal` is set when it was killed (SIGKILL for out-of-memory kills). */
+export interface EngineExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/**
+ * A connection to one engine process. The CLI and the server fork a Node process; Electron's main
+ * process uses a utilityProcess (src/main/app). Messages are plain JSON-able objects.
+ */
+export interface EngineChannel {
+  readonly pid: number | undefined;
+  send(command: EngineCommand): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (exit: EngineExit) => void): void;
+  /** Ends the process now (SIGKILL). */
+  kill(): void;
+}
+
+export type EngineLauncher = () => EngineChannel;
+
+/**
+ * The built engine entry (`out/main/engine.js`): beside the bundle entry this code runs from, or one
+ * folder up from a shared chunk (`out/main/chunks/`). From the TypeScript sources (Vitest), the build
+ * in `out/` is used.
+ */
+export function engineEntryPath(): string {
+  const candidates = ['./engine.js', '../engine.js', '../../../../out/main/engine.js'].map((p) => new URL(p, import.meta.url));
+  for (const url of candidates) {
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return fileURLToPath(url);
+  }
+  throw new StudioError('internal', 'The training engine is not built (out/main/engine.js is missing).', { hint: 'Run "npm run build" first.' });
+}
+
+/** Forks the engine as a plain Node process (CLI and browser mode). */
+export function forkEngine(options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}): EngineChannel {
+  const child = fork(engineEntryPath(), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+    execArgv: options.execArgv ?? [],
+    serialization: 'json',
+  });
+  const exitListeners: ((exit: EngineExit) => void)[] = [];
+  let exited: EngineExit | null = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    for (const l of exitListeners) l(exited);
+  });
+  child.on('error', () => {
+    // A failed fork also emits 'exit'; the error itself carries nothing the user can act on.
+  });
+  return {
+    pid: child.pid,
+    send(command) {
+      if (child.connected) child.send(command);
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      if (exited) listener(exited);
+      else exitListeners.push(listener);
+    },
+    kill() {
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+}
