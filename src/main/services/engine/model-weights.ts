@@ -16,7 +16,8 @@ export function readWeights(compiled: CompiledModel): WeightSet {
     const entry: NodeWeights = {};
     for (const role of roles) {
       const variable = node.weights[role]!;
-      const values = tf.tidy(() => variable.read().dataSync() as Float32Array);
+      // read() returns the variable itself (nothing to dispose); tf.tidy around a typed array would walk it element by element.
+      const values = variable.read().dataSync() as Float32Array;
       entry[role] = { shape: [...variable.shape] as number[], values: Float32Array.from(values) };
     }
     out[node.id] = entry;
