@@ -1,12 +1,21 @@
 import { describeError, isStudioError } from '../../shared/errors';
 import type { CliCommand, CliIo } from './command';
 import { EXIT, formatCommandHelp, parseCommandArgs } from './command';
+import { activationsCommand } from './commands/activations';
+import { evaluateCommand } from './commands/evaluate';
+import { exportCommand } from './commands/export';
+import { filtersCommand } from './commands/filters';
+import { importCommand } from './commands/import';
 import { inspectCommand } from './commands/inspect';
 import { newCommand } from './commands/new';
+import { predictCommand } from './commands/predict';
+import { saliencyCommand } from './commands/saliency';
+import { serveCommand } from './commands/serve';
 import { templatesCommand } from './commands/templates';
+import { trainCommand } from './commands/train';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand];
+export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand, trainCommand, evaluateCommand, predictCommand, filtersCommand, activationsCommand, saliencyCommand, exportCommand, importCommand, serveCommand];
 
 export const CLI_VERSION = '0.1.0';
 
