@@ -19,6 +19,10 @@ export default defineConfig({
           index: resolve(root, 'src/main/app/index.ts'),
           cli: resolve(root, 'src/main/cli/index.ts'),
           engine: resolve(root, 'src/main/services/training/engine-entry.ts'),
+          // Found at run time beside the module that starts it (src/main/services/data/decode-worker-location.ts).
+          'decode-worker': resolve(root, 'src/main/services/data/decode-worker.ts'),
+          // Found at run time beside the module that starts it (src/main/services/engine/parallel/replica-worker-location.ts).
+          'replica-worker': resolve(root, 'src/main/services/engine/parallel/replica-worker.ts'),
           bench: resolve(root, 'bench/index.ts'),
         },
       },
