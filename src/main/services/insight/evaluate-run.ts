@@ -3,7 +3,6 @@ import type { evaluateJobParamsSchema } from '../../../shared/api/engine-protoco
 import type { EvaluationReport, WrongPrediction } from '../../../shared/run/evaluation';
 import { classificationMetrics } from '../../../shared/run/evaluation';
 import type { JobContext } from '../training/job-context';
-import { predictBatch } from '../training/train-step';
 import { openEvaluationData } from '../training/training-data';
 import { loadRunModel } from './run-model';
 
@@ -14,7 +13,14 @@ export async function evaluateRun(params: EvaluateParams, ctx: JobContext): Prom
   const run = await loadRunModel(params.runDir, { backend: params.backend });
   try {
     const labels = run.artifacts.labels;
-    const data = await openEvaluationData({ dataPath: params.dataPath, labels, preprocessing: run.artifacts.preprocessing, split: params.split, control: ctx.control });
+    const data = await openEvaluationData({
+      dataPath: params.dataPath,
+      labels,
+      preprocessing: run.artifacts.preprocessing,
+      split: params.split,
+      control: ctx.control,
+      ...(params.validation ? { validation: params.validation } : {}),
+    });
     try {
       const truth: number[] = [];
       const predicted: number[] = [];
@@ -24,7 +30,7 @@ export async function evaluateRun(params: EvaluateParams, ctx: JobContext): Prom
       const classes = labels.length;
       for await (const batch of data.batches()) {
         if (ctx.control.stopRequested) break;
-        const probabilities = predictBatch(run.compiled, batch.x, batch.size, run.inputShape);
+        const probabilities = run.predict(batch.x, batch.size);
         for (let i = 0; i < batch.size; i++) {
           const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
           const t = batch.y[i]!;

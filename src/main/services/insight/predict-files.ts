@@ -3,7 +3,6 @@ import type { predictJobParamsSchema } from '../../../shared/api/engine-protocol
 import { describeError } from '../../../shared/errors';
 import type { Prediction } from '../../../shared/run/evaluation';
 import type { JobContext } from '../training/job-context';
-import { predictBatch } from '../training/train-step';
 import { decodeForModel } from '../training/training-data';
 import { loadRunModel } from './run-model';
 
@@ -32,7 +31,7 @@ export async function predictFiles(params: PredictParams, ctx: JobContext): Prom
       const good = decoded.filter((d): d is { file: string; image: Float32Array } => 'image' in d);
       const x = new Float32Array(good.length * h * w * c);
       good.forEach((d, i) => x.set(d.image, i * h * w * c));
-      const probabilities = good.length ? predictBatch(run.compiled, x, good.length, run.inputShape) : new Float32Array();
+      const probabilities = good.length ? run.predict(x, good.length) : new Float32Array();
       let k = 0;
       for (const d of decoded) {
         if ('error' in d) {

@@ -5,6 +5,8 @@ import type { CompiledModel, BackendInfo } from '../engine';
 import { compileModel, loadBackend, writeWeights } from '../engine';
 import type { RunArtifacts, WeightsChoice } from '../runs/run-folder';
 import { readRunArtifacts } from '../runs/run-folder';
+import { baselinePredictor } from '../baseline/baseline-predictor';
+import { predictBatch } from '../training/train-step';
 
 /** A run's network compiled with its trained weights, ready to predict. Dispose when done. */
 export interface LoadedRun {
@@ -12,6 +14,11 @@ export interface LoadedRun {
   compiled: CompiledModel;
   backend: BackendInfo;
   inputShape: [number, number, number];
+  /**
+   * Class probabilities of `count` preprocessed images (NHWC as `inputShape`): the network's output,
+   * or for a hand-crafted baseline (run.json `kind: "baseline"`) its features (HOG) then its classifier.
+   */
+  predict(x: Float32Array, count: number): Float32Array;
   dispose(): void;
 }
 
@@ -30,5 +37,15 @@ export async function loadRunModel(runDir: string, options: { backend?: BackendC
     throw error;
   }
   const p = artifacts.preprocessing;
-  return { artifacts, compiled, backend, inputShape: [p.height, p.width, p.channels], dispose: () => compiled.model.dispose() };
+  const inputShape: [number, number, number] = [p.height, p.width, p.channels];
+  let predict = (x: Float32Array, count: number) => predictBatch(compiled, x, count, inputShape);
+  if (artifacts.record.kind === 'baseline') {
+    try {
+      predict = await baselinePredictor(artifacts, compiled);
+    } catch (error) {
+      compiled.model.dispose();
+      throw error;
+    }
+  }
+  return { artifacts, compiled, backend, inputShape, predict, dispose: () => compiled.model.dispose() };
 }

@@ -24,6 +24,7 @@ import { readWeightsFolder } from './weights-folder';
  *   checkpoints/epoch-NNNN/  weights.json + weights.bin (+ optimizer state) after each epoch
  *   checkpoints/best/     the best epoch's weights (lowest validation loss)
  *   weights/              the final weights (what evaluate/predict/export use)
+ *   initial/              the weights training started from (fixed filters, imported or seeded): "before vs after"
  *   model/                the final model in TF.js format (model.json + weights)
  */
 export const RUN_FILES = {
@@ -36,6 +37,7 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   best: join('checkpoints', 'best'),
   weights: 'weights',
+  initial: 'initial',
   tfjsModel: 'model',
 } as const;
 
@@ -103,7 +105,7 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   return record;
 }
 
-export type WeightsChoice = 'final' | 'best' | 'last-checkpoint';
+export type WeightsChoice = 'final' | 'best' | 'last-checkpoint' | 'initial';
 
 /** Everything needed to evaluate, predict, visualise or export a run. */
 export interface RunArtifacts {
@@ -127,7 +129,9 @@ export async function readRunArtifacts(runDir: string, choice: WeightsChoice = '
   const labels = await readRunJson(runDir, RUN_FILES.labels, labelsSchema);
   const preprocessing = await readRunJson(runDir, RUN_FILES.preprocessing, preprocessingSchema);
   const candidates: (string | null)[] =
-    choice === 'best'
+    choice === 'initial'
+      ? [RUN_FILES.initial]
+      : choice === 'best'
       ? [record.bestEpoch !== null ? RUN_FILES.best : null, record.finalWeights]
       : choice === 'final'
         ? [record.finalWeights, record.checkpoints.at(-1) ?? null]

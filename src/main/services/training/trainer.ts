@@ -88,6 +88,8 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
     try {
       const startWeights = checkpoint?.weights ?? (await initialWeights(project, params.projectPath));
       if (startWeights) writeWeights(compiled, startWeights);
+      // What training starts from, kept for the "before vs after training" filter views.
+      if (!checkpoint) await writeWeightsFolder(`${params.runDir}/${RUN_FILES.initial}`, readWeights(compiled));
       const { optimizer, setLearningRate } = createOptimizer(settings.optimizer);
       if (checkpoint) await restoreOptimizerState(optimizer, checkpoint.optimizer);
       const schedule = new LearningRateSchedule(settings.schedule, settings.optimizer.learningRate, settings.epochs, checkpoint?.state.schedule);
