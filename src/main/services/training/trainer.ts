@@ -18,7 +18,10 @@ import { appendRunEvent } from '../runs/metrics-file';
 import { RUN_FILES, readRunRecord, writeRunJson } from '../runs/run-folder';
 import { RunRecordWriter, checkRunFolderFree, prepareNewRunFolder } from '../runs/run-writer';
 import { readWeightsFolder, writeWeightsFolder } from '../runs/weights-folder';
+import { exportTfjs } from '../export/tfjs/tfjs-exporter';
+import { writeFolderAtomic } from '../export/output-paths';
 import { writeProjectFile } from '../project/project-files';
+import { studioVersion } from '../resources/studio-version';
 import type { JobContext } from './job-context';
 import { LearningRateSchedule, updateEarlyStopping } from './learning-rate-schedule';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState } from './optimizer-factory';
@@ -230,7 +233,11 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
       // Files that failed to decode during training join the report.
       await writeRunJson(params.runDir, RUN_FILES.datasetReport, data.report);
       // The final weights: what the network holds now (after a stop, what was trained so far).
-      await writeWeightsFolder(`${params.runDir}/${RUN_FILES.weights}`, readWeights(compiled));
+      const finalWeights = readWeights(compiled);
+      await writeWeightsFolder(`${params.runDir}/${RUN_FILES.weights}`, finalWeights);
+      // The model in TF.js format too, built from standard layers so plain tf.loadLayersModel reads it.
+      const tfjsFiles = await exportTfjs({ flat, weights: finalWeights, labels: data.classes, preprocessing: data.preprocessing, producerVersion: studioVersion() });
+      await writeFolderAtomic(`${params.runDir}/${RUN_FILES.tfjsModel}`, tfjsFiles, { what: 'the TF.js model', replaceable: () => true });
       await writer.update({
         status,
         message: status === 'stopped' ? (message ?? `Stopped by the user after epoch ${lastEpoch}.`) : message,

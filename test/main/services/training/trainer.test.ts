@@ -38,7 +38,8 @@ describe('trainer on the sample dataset', () => {
     expect(ctx.events[0]).toMatchObject({ type: 'start', trainImages: 800, valImages: 200, classes: expect.arrayContaining(['bag', 'trouser']), backend: { name: 'wasm' } });
     expect(ctx.events.at(-1)).toMatchObject({ type: 'done', status: 'completed', epochs: 2 });
     const files = await readdir(run);
-    expect(files.sort()).toEqual(['checkpoints', 'dataset-report.json', 'initial', 'labels.json', 'metrics.jsonl', 'preprocessing.json', 'project.cnnstudio', 'run.json', 'weights']);
+    expect(files.sort()).toEqual(['checkpoints', 'dataset-report.json', 'initial', 'labels.json', 'metrics.jsonl', 'model', 'preprocessing.json', 'project.cnnstudio', 'run.json', 'weights']);
+    expect((await readdir(join(run, 'model'))).sort()).toEqual(['group1-shard1of1.bin', 'labels.json', 'model.json', 'preprocessing.json']);
     expect((await readdir(join(run, 'checkpoints'))).sort()).toEqual(['best', 'epoch-0001', 'epoch-0002']);
     const record = await readRunRecord(run);
     expect(record).toMatchObject({ status: 'completed', epochsCompleted: 2, finalWeights: 'weights', backend: { name: 'wasm', label: expect.stringContaining('WebAssembly') } });
