@@ -9,6 +9,7 @@ import type { Project } from '../../../shared/project/project';
 import type { WeightSet } from '../../../shared/weights';
 import { fileReadError } from '../files/atomic-write';
 import { readProjectFile } from '../project/project-files';
+import { readBaselineRecord } from '../baseline/baseline-file';
 import { readRunArtifacts } from '../runs/run-folder';
 import { readWeightsFolder } from '../runs/weights-folder';
 
@@ -39,6 +40,12 @@ export async function readExportSource(path: string): Promise<ExportSource> {
   }
   if (isDirectory) {
     const run = await readRunArtifacts(path);
+    if (run.record.kind === 'baseline' && (await readBaselineRecord(path)).features.kind === 'hog') {
+      throw new StudioError('invalid-argument', `The run in ${path} is a HOG baseline: its classifier reads HOG features, which no exported model can compute from an image.`, {
+        hint: 'Export a CNN run instead (a pixels baseline exports as an ordinary network).',
+        where: path,
+      });
+    }
     const warnings = run.record.status === 'completed' ? [] : [`The run in ${path} is ${run.record.status}; its last saved weights (${run.weightsFrom}) are exported.`];
     return { kind: 'run', name: run.project.name, graph: run.project.graph, weights: run.weights, labels: run.labels, preprocessing: run.preprocessing, seed: run.project.training.seed, warnings };
   }

@@ -126,8 +126,10 @@ export async function openEvaluationData(options: {
   preprocessing: Preprocessing;
   split: 'auto' | 'train' | 'val' | 'test' | 'all';
   control: JobControl;
+  /** The fraction and seed a run carved its validation split with; without it nothing is carved. */
+  validation?: { fraction: number; seed: number };
 }): Promise<EvaluationData> {
-  const index = await scanImageFolder(options.dataPath, { validationSplit: 0, seed: 0, signal: options.control.signal });
+  const index = await scanImageFolder(options.dataPath, { validationSplit: options.validation?.fraction ?? 0, seed: options.validation?.seed ?? 0, signal: options.control.signal });
   const unknown = index.classes.filter((c) => !options.labels.includes(c));
   if (unknown.length) {
     throw new StudioError('dataset-invalid', `${options.dataPath} has class folder(s) the run was not trained on: ${unknown.join(', ')}.`, {
