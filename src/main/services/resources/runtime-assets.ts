@@ -87,6 +87,16 @@ export const RUNTIME_ASSETS = [
     doc: 'The ONNX protobuf schema the exporter and importer parse.',
   },
   {
+    id: 'pytorchPackage',
+    label: 'The PyTorch package sources',
+    path: 'resources/pytorch',
+    type: 'folder',
+    files: '*.py',
+    packaging: 'extraResources',
+    locatedBy: 'studio',
+    doc: 'The Python files of a PyTorch training package (train.py, data.py, studio_format.py, export_onnx.py), copied into every export.',
+  },
+  {
     id: 'tfjsWasmBinaries',
     label: "TensorFlow.js's WebAssembly files",
     path: 'node_modules/@tensorflow/tfjs-backend-wasm/dist',
@@ -95,6 +105,16 @@ export const RUNTIME_ASSETS = [
     packaging: 'asarUnpacked',
     locatedBy: 'library',
     doc: "TensorFlow.js's WebAssembly backend binaries, read by path by @tensorflow/tfjs-backend-wasm.",
+  },
+  {
+    id: 'tfjsWasmThreadedBuild',
+    label: "TensorFlow.js's threaded WebAssembly build",
+    path: 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out',
+    type: 'folder',
+    files: 'tfjs-backend-wasm-threaded-simd.*',
+    packaging: 'asarUnpacked',
+    locatedBy: 'library',
+    doc: 'The threaded build (Emscripten glue, pthread worker script, binary), found through Node module resolution and read by path by engine/parallel/threaded-wasm.ts; its worker threads load the glue again by that path.',
   },
   {
     id: 'onnxruntimeBinaries',
