@@ -2,10 +2,13 @@ import { describeError, isStudioError } from '../../shared/errors';
 import type { CliCommand, CliIo } from './command';
 import { EXIT, formatCommandHelp, parseCommandArgs } from './command';
 import { activationsCommand } from './commands/activations';
+import { baselineCommand } from './commands/baseline';
 import { evaluateCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
 import { filtersCommand } from './commands/filters';
+import { hogCommand } from './commands/hog';
 import { importCommand } from './commands/import';
+import { importRunCommand } from './commands/import-run';
 import { inspectCommand } from './commands/inspect';
 import { newCommand } from './commands/new';
 import { predictCommand } from './commands/predict';
@@ -15,7 +18,7 @@ import { templatesCommand } from './commands/templates';
 import { trainCommand } from './commands/train';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand, trainCommand, evaluateCommand, predictCommand, filtersCommand, activationsCommand, saliencyCommand, exportCommand, importCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand, trainCommand, evaluateCommand, predictCommand, filtersCommand, activationsCommand, saliencyCommand, hogCommand, baselineCommand, exportCommand, importCommand, importRunCommand, serveCommand];
 
 export const CLI_VERSION = '0.1.0';
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { NORMALIZATION_PRESETS, RESIZE_MODES } from './preprocessing';
 
-/** Engines the studio can train on; `auto` picks the fastest that loads. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/**
+ * Engines the studio can train on; `auto` picks the fastest TF.js backend that loads. `pytorch` trains
+ * with the exported PyTorch package in a local Python (src/main/services/pytorch-engine).
+ */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu', 'pytorch'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;

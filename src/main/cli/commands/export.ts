@@ -4,6 +4,7 @@ import { EXPORT_OPSETS, INPUT_LAYOUTS } from '../../../shared/onnx/opsets';
 import { EXPORT_FORMATS, exportModel } from '../../services/export/export-model';
 import type { CliCommand } from '../command';
 import { EXIT, choiceOption, intOption, printJson, stringOption } from '../command';
+import { runPytorchExport } from './export-pytorch';
 
 /** The studio's version for producer_version; read when the command runs, as cli.ts imports this module. */
 async function studioVersion(): Promise<string> {
@@ -12,17 +13,20 @@ async function studioVersion(): Promise<string> {
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'Export a trained run (or a project) to ONNX or TensorFlow.js.',
-  usage: 'cnn-studio export (RUNDIR | PROJECT) --format onnx|tfjs --out PATH [--opset N] [--layout nchw|nhwc] [--logits] [--json]',
+  summary: 'Export a trained run (or a project) to ONNX, TensorFlow.js, or a PyTorch training package.',
+  usage: 'cnn-studio export (RUNDIR | PROJECT) --format onnx|tfjs|pytorch --out PATH [--opset N] [--layout nchw|nhwc] [--logits] [--json]',
   description:
     'Writes the network with its weights: from a run folder its trained weights, from a project its initial weights\n' +
     '(imported, or random as training would start; a warning says so). ONNX: one .onnx file, opset 13 unless --opset\n' +
     `(${EXPORT_OPSETS[0]}-${EXPORT_OPSETS[EXPORT_OPSETS.length - 1]}), NCHW input unless --layout nhwc, probabilities unless --logits; labels, input size and\n` +
     'normalisation in its metadata. TF.js: a folder with model.json, weight shards, labels.json and preprocessing.json,\n' +
-    'loadable by tf.loadLayersModel. The output appears whole or not at all.\n' +
-    'JSON: {"file" (ONNX) or "dir" (TF.js), "format", "opset" (null for TF.js), "warnings": [sentence]}.',
+    'loadable by tf.loadLayersModel. PyTorch: a folder with model.py, data.py, train.py (torchrun + DistributedDataParallel),\n' +
+    'export_onnx.py, the weights, a README with the commands, a Slurm script and a Kubeflow PyTorchJob manifest.\n' +
+    'The output appears whole or not at all.\n' +
+    'JSON: {"file" (ONNX) or "dir" (TF.js), "format", "opset" (null for TF.js), "warnings": [sentence]};\n' +
+    'PyTorch: {"dir", "format": "pytorch", "files": [path], "howToRun", "warnings"}.',
   options: {
-    format: { type: 'string', value: 'onnx|tfjs', description: 'The format to write.' },
+    format: { type: 'string', value: 'onnx|tfjs|pytorch', description: 'The format to write.' },
     out: { type: 'string', short: 'o', value: 'PATH', description: 'The .onnx file, or the folder of a TF.js export.' },
     opset: { type: 'string', value: 'N', description: `ONNX opset, ${EXPORT_OPSETS[0]} to ${EXPORT_OPSETS[EXPORT_OPSETS.length - 1]} (default 13).` },
     layout: { type: 'string', value: 'nchw|nhwc', description: 'ONNX input layout (default nchw).' },
@@ -31,8 +35,9 @@ export const exportCommand: CliCommand = {
   },
   positionals: { min: 1, max: 1, name: 'a run folder or a project file' },
   async run(args, io) {
+    if (args.values.format === 'pytorch') return runPytorchExport(args, io, await studioVersion());
     const format = choiceOption(args, 'format', EXPORT_FORMATS);
-    if (!format) throw new StudioError('invalid-argument', 'cnn-studio export needs --format onnx or --format tfjs.', { where: '--format' });
+    if (!format) throw new StudioError('invalid-argument', 'cnn-studio export needs --format onnx, tfjs or pytorch.', { where: '--format' });
     const out = stringOption(args, 'out');
     if (!out) throw new StudioError('invalid-argument', 'cnn-studio export needs --out PATH, the file or folder to write.', { where: '--out' });
     const opset = intOption(args, 'opset', { min: EXPORT_OPSETS[0], max: EXPORT_OPSETS[EXPORT_OPSETS.length - 1]! });

@@ -16,7 +16,7 @@ export const trainCommand: CliCommand = {
   summary: 'Train a project on an image folder into a run folder.',
   usage:
     'cnn-studio train PROJECT [--data DIR] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|adam|rmsprop] [--val-split F] ' +
-    '[--backend auto|tensorflow|webgpu|wasm|cpu] [--seed N] --out RUNDIR [--json]\n       cnn-studio train --resume RUNDIR [--backend ...] [--json]',
+    '[--backend auto|tensorflow|webgpu|wasm|cpu|pytorch] [--seed N] --out RUNDIR [--json]\n       cnn-studio train --resume RUNDIR [--backend ...] [--json]',
   description:
     'Trains in a separate engine process. DIR holds one sub-folder per class, or train/ plus val/ (or validation/) and test/;\n' +
     'without --data the project\'s own dataset folder is used. The options override the project\'s training settings.\n' +
@@ -33,7 +33,7 @@ export const trainCommand: CliCommand = {
     lr: { type: 'string', value: 'X', description: 'Learning rate.' },
     optimizer: { type: 'string', value: 'NAME', description: 'sgd, adam or rmsprop.' },
     'val-split': { type: 'string', value: 'F', description: 'Fraction of each class held out for validation (0 to 0.9).' },
-    backend: { type: 'string', value: 'NAME', description: 'auto (default), tensorflow, webgpu, wasm or cpu.' },
+    backend: { type: 'string', value: 'NAME', description: 'auto (default), tensorflow, webgpu, wasm, cpu, or pytorch (the PyTorch package, run by python3 with torch).' },
     seed: { type: 'string', value: 'N', description: 'Random seed (same seed, same result on wasm and cpu).' },
     json: { type: 'boolean', description: 'Print one JSON event per line.' },
   },

@@ -6,6 +6,7 @@ import type { Project } from '../../../shared/project/project';
 import type { BackendChoice } from '../../../shared/project/settings';
 import { RUN_FILES, readRunRecord, writeRunJson } from '../runs/run-folder';
 import { readProjectFile } from '../project/project-files';
+import { startPytorchTraining } from '../pytorch-engine';
 import type { EngineLauncher } from './engine-channel';
 import type { EngineJob, EngineJobOptions } from './engine-jobs';
 import { startEngineJob } from './engine-jobs';
@@ -19,6 +20,8 @@ export interface TrainingRequest {
   runDir: string;
   backend?: BackendChoice;
   cwd: string;
+  /** The Python of the PyTorch engine (a preference); otherwise CNN_STUDIO_PYTHON or the usual places. */
+  python?: string | null;
 }
 
 /** Where a project's images are: an explicit path, else the project's dataset path beside the project file. */
@@ -44,6 +47,10 @@ export function startTraining(launch: EngineLauncher, request: TrainingRequest, 
     resume: false,
     backend: request.backend ?? request.project.training.backend,
   };
+  if (params.backend === 'pytorch') {
+    const pytorch = { project: request.project, projectPath: request.projectPath, datasetPath: params.datasetPath, runDir: params.runDir, resume: false, python: request.python ?? null };
+    return followCrash(params.runDir, startPytorchTraining(pytorch, options));
+  }
   return followCrash(params.runDir, startEngineJob(launch, 'train', params, options));
 }
 
@@ -52,6 +59,10 @@ export async function resumeTraining(launch: EngineLauncher, runDir: string, opt
   const record = await readRunRecord(runDir);
   if (record.status === 'running') {
     throw new StudioError('invalid-argument', `The run in ${runDir} is still training (process ${record.pid}).`, { hint: 'Stop it first, or wait for it to finish.', where: runDir });
+  }
+  if (record.kind === 'baseline') {
+    // Its network reads image features, not images: only "cnn-studio baseline" trains it.
+    throw new StudioError('invalid-argument', `The run in ${runDir} is a hand-crafted baseline, which cannot be resumed.`, { hint: 'Train a new baseline with "cnn-studio baseline".', where: runDir });
   }
   const project = await readProjectFile(resolve(runDir, RUN_FILES.project));
   const params: TrainJobParams = {
@@ -62,6 +73,9 @@ export async function resumeTraining(launch: EngineLauncher, runDir: string, opt
     resume: true,
     backend: options.backend ?? record.training.backend,
   };
+  if (params.backend === 'pytorch') {
+    return followCrash(runDir, startPytorchTraining({ project, projectPath: record.projectPath, datasetPath: record.datasetPath, runDir, resume: true }, options));
+  }
   return followCrash(runDir, startEngineJob(launch, 'train', params, options));
 }
 
