@@ -11,9 +11,10 @@ export interface CliRun {
 }
 
 /** Runs the built `cnn-studio` in its own process; `onStdout` may send it signals. */
-export function runCliProcess(args: string[], options: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void; cwd?: string } = {}): Promise<CliRun> {
+/** With `group`, the CLI leads its own process group, so a test can signal it the way a terminal's Ctrl-C does. */
+export function runCliProcess(args: string[], options: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void; cwd?: string; group?: boolean } = {}): Promise<CliRun> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'], detached: options.group === true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

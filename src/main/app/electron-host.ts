@@ -1,5 +1,5 @@
 import type { BrowserWindow } from 'electron';
-import { dialog, shell } from 'electron';
+import { dialog, Notification, shell } from 'electron';
 import { extname } from 'node:path';
 import type { ApiParams } from '../../shared/api/contract';
 import { PROJECT_EXTENSION } from '../../shared/project/schema';
@@ -23,12 +23,15 @@ export function createElectronHost(options: { window: () => BrowserWindow | null
     startupProjectPath: options.startupProjectPath,
     async openDialog(request: ApiParams<'app.openDialog'>) {
       const win = options.window();
-      const settings = {
-        title: request.title ?? 'Open a project',
-        ...(request.defaultPath ? { defaultPath: request.defaultPath } : {}),
-        properties: ['openFile' as const],
-        filters: PROJECT_FILTERS,
-      };
+      // A folder (a dataset, a runs folder) when asked for one, else a project file.
+      const settings = request.directory
+        ? { title: request.title ?? 'Choose a folder', ...(request.defaultPath ? { defaultPath: request.defaultPath } : {}), properties: ['openDirectory' as const] }
+        : {
+            title: request.title ?? 'Open a project',
+            ...(request.defaultPath ? { defaultPath: request.defaultPath } : {}),
+            properties: ['openFile' as const],
+            filters: PROJECT_FILTERS,
+          };
       const result = win ? await dialog.showOpenDialog(win, settings) : await dialog.showOpenDialog(settings);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
@@ -51,6 +54,19 @@ export function createElectronHost(options: { window: () => BrowserWindow | null
       win.setTitle(state.title);
       // macOS shows the unsaved dot in the close button.
       win.setDocumentEdited(state.dirty);
+    },
+    notify(notice) {
+      // In front, the window shows the news itself; the system notification is for when it is not.
+      const win = options.window();
+      if ((win && !win.isDestroyed() && win.isFocused()) || !Notification.isSupported()) return;
+      const shown = new Notification({ title: notice.title, body: notice.body });
+      shown.on('click', () => {
+        const target = options.window();
+        if (!target || target.isDestroyed()) return;
+        if (target.isMinimized()) target.restore();
+        target.focus();
+      });
+      shown.show();
     },
   };
 }

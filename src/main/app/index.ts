@@ -8,10 +8,13 @@ import { createEventSink } from '../services/api/event-sink';
 import type { ApiHandlers } from '../services/api/handler-table';
 import { createStudioHandlers } from '../services/api/studio-handlers';
 import { defaultAssetResolver } from '../services/resources/asset-resolver';
+import type { RunManager } from '../services/training/run-manager';
+import { createRunManager } from '../services/training/run-manager';
 import { withContentSecurityPolicy } from './content-security-policy';
 import { isEditCommand, routeEditCommand } from './edit-commands';
 import type { DocumentState } from './electron-host';
 import { createElectronHost } from './electron-host';
+import { launchUtilityEngine } from './engine-launcher';
 import { registerApiIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
 import { applicationMenuTemplate } from './menu-template';
@@ -31,6 +34,9 @@ const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undef
 const appUrl = devServerUrl ?? pathToFileURL(assets.path('rendererIndex')).href;
 
 let mainWindow: BrowserWindow | null = null;
+/** Training runs live here, in main: a reload of the window re-attaches to them. */
+let runs: RunManager | null = null;
+let stoppingRuns = false;
 let windowReady = false;
 let startupProject: string | null = projectFilesFromArgv(process.argv.slice(1), process.cwd())[0] ?? null;
 const queuedOpens: string[] = [];
@@ -99,6 +105,7 @@ async function openMainWindow(): Promise<void> {
     preloadPath: assets.require('preload'),
     document,
     log,
+    activeTraining: () => runs?.activeDescription() ?? null,
     load: (win) => (devServerUrl ? win.loadURL(devServerUrl) : win.loadFile(assets.require('rendererIndex'))),
   });
   mainWindow.on('closed', () => {
@@ -130,6 +137,13 @@ if (!app.requestSingleInstanceLock()) {
       if (isExternalLink(url)) void shell.openExternal(url);
     });
   });
+  // Quitting stops a run cleanly (its weights saved) instead of killing its engine mid-batch.
+  app.on('before-quit', (event) => {
+    if (stoppingRuns || !runs?.activeDescription()) return;
+    event.preventDefault();
+    stoppingRuns = true;
+    void runs.dispose().finally(() => app.quit());
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -140,7 +154,8 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     installSessionSecurity();
     const host = createElectronHost({ window: () => mainWindow, startupProjectPath: () => startupProject, document });
-    const handlers = withRecentFiles(createStudioHandlers({ host, state, assets, cwd: process.cwd() }));
+    runs = createRunManager({ launch: launchUtilityEngine, events, cwd: process.cwd(), notify: (notice) => host.notify?.(notice), log });
+    const handlers = withRecentFiles(createStudioHandlers({ host, state, assets, cwd: process.cwd(), launchEngine: launchUtilityEngine, runs }));
     registerApiIpc(ipcMain, { handlers, appUrl, events, log });
     await refreshMenu();
     await openMainWindow();

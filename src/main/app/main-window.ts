@@ -13,6 +13,8 @@ export interface MainWindowOptions {
   /** What the renderer last said about its document (for the unsaved-changes question). */
   document: DocumentState;
   log: (line: string) => void;
+  /** A sentence about the training in progress, or null: closing the window stops it, so it asks first. */
+  activeTraining?: () => string | null;
 }
 
 const SAVE_PLACEMENT_DELAY_MS = 500;
@@ -50,8 +52,29 @@ export async function createMainWindow(options: MainWindowOptions): Promise<Brow
   win.on('leave-full-screen', savePlacementSoon);
 
   let closeConfirmed = false;
+  let trainingConfirmed = false;
   win.on('close', (event) => {
     savePlacement();
+    const training = trainingConfirmed ? null : (options.activeTraining?.() ?? null);
+    if (training) {
+      event.preventDefault();
+      void dialog
+        .showMessageBox(win, {
+          type: 'warning',
+          buttons: ['Stop Training and Close', 'Cancel'],
+          defaultId: 1,
+          cancelId: 1,
+          message: 'A training run is in progress.',
+          detail: `${training} Closing the window stops it after the current batch; the completed epochs are kept and the run can be resumed later.`,
+        })
+        .then(({ response }) => {
+          if (response !== 0) return;
+          trainingConfirmed = true;
+          // The unsaved-changes question, if any, comes next.
+          win.close();
+        });
+      return;
+    }
     if (!document.dirty || closeConfirmed) return;
     event.preventDefault();
     void dialog

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './methods/app';
+import { datasetEvents, datasetMethods } from './methods/dataset';
+import { evaluationMethods } from './methods/evaluation';
+import { exportMethods } from './methods/export';
+import { predictionMethods } from './methods/prediction';
 import { projectMethods } from './methods/project';
+import { runsMethods } from './methods/runs';
+import { trainingEvents, trainingMethods } from './methods/training';
 import type { EventSpec, MethodSpec } from './rpc';
 
 /**
@@ -11,11 +17,19 @@ import type { EventSpec, MethodSpec } from './rpc';
 export const API_METHODS = {
   ...projectMethods,
   ...appMethods,
+  ...datasetMethods,
+  ...trainingMethods,
+  ...runsMethods,
+  ...evaluationMethods,
+  ...predictionMethods,
+  ...exportMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Events pushed by the services. */
 export const API_EVENTS = {
   ...appEvents,
+  ...datasetEvents,
+  ...trainingEvents,
 } satisfies Record<string, EventSpec>;
 
 export type ApiMethods = typeof API_METHODS;

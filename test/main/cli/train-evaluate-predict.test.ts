@@ -56,11 +56,13 @@ describe('cnn-studio train / evaluate / predict', () => {
   it('ctrl_c_stops_cleanly_and_keeps_the_checkpoint', async () => {
     const out = join(await tempDir('cli'), 'interrupted');
     let sent = false;
+    // As a terminal does it: SIGINT to the whole process group, the engine process included.
     const r = await runCliProcess(['train', SAMPLE_PROJECT, '--epochs', '30', '--backend', 'wasm', '--out', out, '--json'], {
+      group: true,
       onStdout(text, child) {
         if (!sent && text.includes('"type":"checkpoint"')) {
           sent = true;
-          child.kill('SIGINT');
+          process.kill(-child.pid!, 'SIGINT');
         }
       },
     });

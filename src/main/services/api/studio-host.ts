@@ -20,6 +20,12 @@ export interface StudioHost {
   showInFolder(path: string): Promise<void>;
   /** The window title and unsaved marker. */
   setDocumentState(state: ApiParams<'app.setDocumentState'>): void;
+  /**
+   * Tells the person at the machine that something long has finished (a training run), where the
+   * host can: Electron shows a system notification while the window is not in front. Browser mode
+   * has none; the page notifies in the browser instead.
+   */
+  notify?(notice: { title: string; body: string }): void;
 }
 
 /**

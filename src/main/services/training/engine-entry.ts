@@ -27,6 +27,17 @@ function onCommand(listener: (raw: unknown) => void): void {
 
 const controls = new Map<string, JobControl>();
 
+// Ctrl-C in a terminal signals the whole process group, the engine included: the parent decides
+// (it sends `stop`, so training ends cleanly and keeps its checkpoint), not the signal.
+process.on('SIGINT', () => undefined);
+// A parent that is gone cannot receive results: stop the job cleanly, then leave.
+process.on('disconnect', () => {
+  for (const c of controls.values()) c.stop();
+  const leave = () => (controls.size === 0 ? process.exit(0) : setTimeout(leave, 100));
+  leave();
+  setTimeout(() => process.exit(0), 30_000).unref();
+});
+
 onCommand((raw) => {
   const parsed = engineCommandSchema.safeParse(raw);
   if (!parsed.success) {

@@ -8,6 +8,7 @@ import { useDocumentStore } from '../stores/document-store';
 import { useProjectStore } from '../stores/project-store';
 import { useSelectionStore } from '../stores/selection-store';
 import { useUiStore } from '../stores/ui-store';
+import { useWorkspaceStore } from '../stores/workspace-store';
 
 /** Commands that change the graph; they wait while a block's (read-only) inside is shown. */
 const EDITS: ReadonlySet<CommandId> = new Set(['edit.cut', 'edit.paste', 'edit.duplicate', 'edit.delete', 'edit.group', 'edit.ungroup', 'view.autoLayout']);
@@ -23,6 +24,7 @@ export function useCommands() {
   const clipboard = useClipboardStore();
   const documents = useDocumentStore();
   const ui = useUiStore();
+  const workspace = useWorkspaceStore();
 
   const single = () => selection.single;
   const singleBlock = () => {
@@ -100,6 +102,11 @@ export function useCommands() {
   async function run(id: CommandId): Promise<void> {
     if (EDITS.has(id) && ui.blockPath.length) {
       ui.status = 'The inside of a block is read-only; close it (Esc) to edit the network.';
+      return;
+    }
+    // A key pressed on the training or dataset view must not change layers the user cannot see.
+    if (EDITS.has(id) && workspace.view !== 'network') {
+      ui.status = 'Layers are edited in the Network view.';
       return;
     }
     try {

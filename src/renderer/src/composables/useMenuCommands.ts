@@ -4,7 +4,7 @@ import type { CommandId } from '../commands/command-table';
 import { findCommand } from '../commands/command-table';
 import { useClientStore } from '../stores/client-store';
 import { useDocumentStore } from '../stores/document-store';
-import { useUiStore } from '../stores/ui-store';
+import { useWorkspaceStore } from '../stores/workspace-store';
 import { useCommands } from './useCommands';
 import { lastKeyCommand } from './useKeyboardShortcuts';
 
@@ -19,7 +19,7 @@ const DUPLICATE_MS = 250;
 export function useMenuCommands() {
   const clients = useClientStore();
   const documents = useDocumentStore();
-  const ui = useUiStore();
+  const workspace = useWorkspaceStore();
   const { run } = useCommands();
 
   function runMenuCommand(command: MenuCommand): void {
@@ -28,7 +28,7 @@ export function useMenuCommands() {
       return;
     }
     if (command.command === 'file.export') {
-      ui.status = 'Export comes with the Export panel; this version of the window has none yet.';
+      workspace.show('export');
       return;
     }
     const known = findCommand(command.command);

@@ -49,6 +49,8 @@ const dialogRequestSchema = z.strictObject({
   title: z.string().max(200).optional(),
   /** The folder or file the dialog starts at. */
   defaultPath: z.string().max(4096).optional(),
+  /** `app.openDialog` only: choose a folder (a dataset, a runs folder) instead of a project file. */
+  directory: z.boolean().optional(),
 });
 
 const chosenPathSchema = z.object({ path: z.string().max(4096).nullable() });
@@ -59,7 +61,7 @@ const chosenPathSchema = z.object({ path: z.string().max(4096).nullable() });
  * path field there, see `app.info.nativeDialogs`) and ignores the window state (the tab has its own).
  */
 export const appMethods = {
-  'app.openDialog': method(dialogRequestSchema, chosenPathSchema, 'A native dialog to choose a project file to open; the path, or null when cancelled.'),
+  'app.openDialog': method(dialogRequestSchema, chosenPathSchema, 'A native dialog to choose a project file (or, with `directory`, a folder) to open; the path, or null when cancelled.'),
   'app.saveDialog': method(dialogRequestSchema, chosenPathSchema, 'A native dialog to choose where to save a project; the path (with .cnnstudio), or null when cancelled.'),
   'app.showInFolder': method(z.strictObject({ path: pathSchema }), z.object({}), 'Shows a file in the system file manager.'),
   'app.setDocumentState': method(

@@ -1,0 +1,27 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+/**
+ * The studio's views, left to right in the order a project goes: build the network, choose the data,
+ * train, judge, try, export. Only the network view shows the palette, canvas and inspector.
+ */
+export const WORKSPACE_VIEWS = [
+  { id: 'network', label: 'Network' },
+  { id: 'dataset', label: 'Dataset' },
+  { id: 'training', label: 'Training' },
+  { id: 'evaluation', label: 'Evaluation' },
+  { id: 'prediction', label: 'Prediction' },
+  { id: 'export', label: 'Export' },
+] as const;
+export type WorkspaceView = (typeof WORKSPACE_VIEWS)[number]['id'];
+
+/** Which view the window shows. */
+export const useWorkspaceStore = defineStore('workspace', () => {
+  const view = ref<WorkspaceView>('network');
+
+  function show(next: WorkspaceView): void {
+    view.value = next;
+  }
+
+  return { view, show };
+});
