@@ -3,8 +3,11 @@ import { appEvents, appMethods } from './methods/app';
 import { datasetEvents, datasetMethods } from './methods/dataset';
 import { evaluationMethods } from './methods/evaluation';
 import { exportMethods } from './methods/export';
+import { hogEvents, hogMethods } from './methods/hog';
+import { insightMethods } from './methods/insight';
 import { predictionMethods } from './methods/prediction';
 import { projectMethods } from './methods/project';
+import { pytorchMethods } from './methods/pytorch';
 import { runsMethods } from './methods/runs';
 import { trainingEvents, trainingMethods } from './methods/training';
 import type { EventSpec, MethodSpec } from './rpc';
@@ -23,6 +26,9 @@ export const API_METHODS = {
   ...evaluationMethods,
   ...predictionMethods,
   ...exportMethods,
+  ...insightMethods,
+  ...hogMethods,
+  ...pytorchMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Events pushed by the services. */
@@ -30,6 +36,7 @@ export const API_EVENTS = {
   ...appEvents,
   ...datasetEvents,
   ...trainingEvents,
+  ...hogEvents,
 } satisfies Record<string, EventSpec>;
 
 export type ApiMethods = typeof API_METHODS;

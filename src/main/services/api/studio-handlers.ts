@@ -11,8 +11,11 @@ import { NO_EVENTS } from './event-sink';
 import { createEvaluationHandlers } from './evaluation-handlers';
 import { createExportHandlers } from './export-handlers';
 import type { ApiHandlers } from './handler-table';
+import { createHogHandlers } from './hog-handlers';
+import { createInsightHandlers } from './insight-handlers';
 import { createPredictionHandlers } from './prediction-handlers';
 import { createProjectHandlers } from './project-handlers';
+import { createPytorchHandlers } from './pytorch-handlers';
 import { createRunsHandlers } from './runs-handlers';
 import type { StudioHost } from './studio-host';
 import { createTemplateHandlers } from './template-handlers';
@@ -49,5 +52,8 @@ export function createStudioHandlers(services: StudioServices): ApiHandlers {
     ...createEvaluationHandlers({ launch, cwd }),
     ...createPredictionHandlers({ launch, cwd }),
     ...createExportHandlers({ launch, cwd, version: studioVersion(services.assets) }),
+    ...createInsightHandlers({ launch, cwd }),
+    ...createHogHandlers({ launch, cwd }),
+    ...createPytorchHandlers({ cwd, stateFolder, version: studioVersion(services.assets) }),
   };
 }

@@ -127,6 +127,7 @@ async function summarizeRun(runDir: string, live: ReadonlySet<string>): Promise<
       best: best && metrics(best),
       hasWeights: record.finalWeights !== null || record.checkpoints.length > 0,
       live: isLive,
+      kind: record.kind,
     };
   } catch (error) {
     const message = error instanceof StudioError ? error.message : `The run cannot be read: ${String(error)}`;

@@ -8,17 +8,20 @@ import { joinPath } from '../panels/format';
 import { useClientStore } from './client-store';
 import { useUiStore } from './ui-store';
 
-/** The file (ONNX) or folder (TF.js) an export of a run is offered under: inside the run's folder. */
-export function suggestedExportPath(runDir: string, projectName: string, format: ExportFormatName): string {
+/** What the export view writes: a model format, or the PyTorch training package (`pytorch.export`). */
+export type ExportChoice = ExportFormatName | 'pytorch';
+
+/** The file (ONNX) or folder (TF.js, PyTorch package) an export of a run is offered under: inside the run's folder. */
+export function suggestedExportPath(runDir: string, projectName: string, format: ExportChoice): string {
   const stem = projectName.trim().replace(/[\\/:*?"<>|\s]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-  return joinPath(runDir, format === 'onnx' ? `${stem}.onnx` : `${stem}-tfjs`);
+  return joinPath(runDir, format === 'onnx' ? `${stem}.onnx` : `${stem}-${format}`);
 }
 
 /** The export view: the options of `cnn-studio export`, the output path, and the outcome. */
 export const useExportStore = defineStore('export', () => {
   const clients = useClientStore();
   const ui = useUiStore();
-  const format = ref<ExportFormatName>('onnx');
+  const format = ref<ExportChoice>('onnx');
   const opset = ref<ExportOpset>(DEFAULT_OPSET);
   const layout = ref<InputLayout>('nchw');
   const logits = ref(false);
@@ -29,6 +32,9 @@ export const useExportStore = defineStore('export', () => {
   const error = ref<string | null>(null);
 
   async function run(source: string, target: string): Promise<boolean> {
+    const chosen = format.value;
+    // The PyTorch package is written by its own store (pytorch-store), not as a model format.
+    if (chosen === 'pytorch') return false;
     running.value = true;
     error.value = null;
     result.value = null;
@@ -36,7 +42,7 @@ export const useExportStore = defineStore('export', () => {
       const onnx = format.value === 'onnx';
       result.value = await clients.use().call('export.run', {
         source,
-        format: format.value,
+        format: chosen,
         out: target,
         ...(onnx ? { opset: opset.value, layout: layout.value, logits: logits.value } : {}),
       });

@@ -38,6 +38,8 @@ export const runSummarySchema = z.object({
   hasWeights: z.boolean(),
   /** True while this studio trains it. */
   live: z.boolean(),
+  /** A network trained here, a hand-crafted baseline, or a run brought in from elsewhere (absent: a network). */
+  kind: z.enum(['cnn', 'baseline', 'imported']).optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
