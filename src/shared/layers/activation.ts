@@ -11,7 +11,14 @@ export const activationLayer = defineLayer({
   formula: 'output shape = input shape;  parameters = 0',
   params: {
     activation: oneOf({ label: 'Function', doc: 'The function applied to every value.', options: ACTIVATIONS, default: 'relu' }),
-    alpha: float({ label: 'Alpha', doc: 'Slope below zero for leaky-relu; scale below zero for elu.', default: LEAKY_RELU_DEFAULT_ALPHA, min: 0, max: 10, advanced: true }),
+    alpha: float({
+      label: 'Alpha',
+      doc: 'Slope below zero for leaky-relu (usually 0.01); scale below zero for elu (usually 1). The inspector switches between those defaults when you change the function.',
+      default: LEAKY_RELU_DEFAULT_ALPHA,
+      min: 0,
+      max: 10,
+      advanced: true,
+    }),
   },
   inputs: { min: 1, max: 1 },
   hasWeights: false,

@@ -46,3 +46,17 @@ export function summarizeParams(decl: LayerDeclaration, params: Record<string, u
   const parsed = parseParams(decl, params);
   return parsed.ok ? decl.summarize(parsed.value as never) : '';
 }
+
+/** PyTorch's defaults: leaky-relu's slope 0.01, elu's scale 1. */
+const ACTIVATION_ALPHA = { 'leaky-relu': 0.01, elu: 1 } as const;
+
+/**
+ * Parameters that should follow a change: the Activation layer's single `alpha` means leaky-relu's
+ * slope or elu's scale, so switching between them moves an untouched default to the other's default.
+ */
+export function companionParams(kind: string, key: string, value: unknown, params: Record<string, unknown>): Record<string, unknown> {
+  if (kind !== 'Activation' || key !== 'activation' || !(value === 'elu' || value === 'leaky-relu')) return {};
+  const other = value === 'elu' ? ACTIVATION_ALPHA['leaky-relu'] : ACTIVATION_ALPHA.elu;
+  const alpha = params.alpha ?? ACTIVATION_ALPHA['leaky-relu'];
+  return alpha === other ? { alpha: ACTIVATION_ALPHA[value] } : {};
+}

@@ -17,7 +17,7 @@ import { groupNodes, ungroupNode } from '../graph-edits/grouping';
 import { expandBlockNode } from '../graph-edits/inner-graph';
 import type { Point } from '../graph-edits/node-edits';
 import { addEdge, addNode, moveNodes, nodeIdProblem, patchParams, removeElements, renameNode, reorderInput } from '../graph-edits/node-edits';
-import { paramValueProblem } from '../graph-edits/param-values';
+import { companionParams, paramValueProblem } from '../graph-edits/param-values';
 import type { ProjectSnapshot } from './history-store';
 import { useHistoryStore } from './history-store';
 import { useSelectionStore } from './selection-store';
@@ -171,7 +171,8 @@ export const useProjectStore = defineStore('project', () => {
     if (problem) return problem;
     if (JSON.stringify(target.params[key]) === JSON.stringify(value)) return null;
     const label = decl.params[key]?.spec.label ?? key;
-    changeGraph(`Change ${label} of ${id}`, (g) => patchParams(g, id, { [key]: value }), `param:${id}:${key}`);
+    const patch = { [key]: value, ...companionParams(target.kind, key, value, target.params) };
+    changeGraph(`Change ${label} of ${id}`, (g) => patchParams(g, id, patch), `param:${id}:${key}`);
     return null;
   }
 
