@@ -1,5 +1,6 @@
 import { describeError, isStudioError } from '../../shared/errors';
 import type { CliCommand, CliIo } from './command';
+import { studioVersion } from '../services/resources/studio-version';
 import { EXIT, formatCommandHelp, parseCommandArgs } from './command';
 import { activationsCommand } from './commands/activations';
 import { baselineCommand } from './commands/baseline';
@@ -20,7 +21,6 @@ import { trainCommand } from './commands/train';
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [templatesCommand, newCommand, inspectCommand, trainCommand, evaluateCommand, predictCommand, filtersCommand, activationsCommand, saliencyCommand, hogCommand, baselineCommand, exportCommand, importCommand, importRunCommand, serveCommand];
 
-export const CLI_VERSION = '0.1.0';
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -43,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? EXIT.ok : EXIT.unusable;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${CLI_VERSION}\n`);
+    io.stdout.write(`${studioVersion()}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);

@@ -1,15 +1,12 @@
 import { resolve } from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { studioVersion } from '../../services/resources/studio-version';
 import { EXPORT_OPSETS, INPUT_LAYOUTS } from '../../../shared/onnx/opsets';
 import { EXPORT_FORMATS, exportModel } from '../../services/export/export-model';
 import type { CliCommand } from '../command';
 import { EXIT, choiceOption, intOption, printJson, stringOption } from '../command';
 import { runPytorchExport } from './export-pytorch';
 
-/** The studio's version for producer_version; read when the command runs, as cli.ts imports this module. */
-async function studioVersion(): Promise<string> {
-  return (await import('../cli')).CLI_VERSION;
-}
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -35,7 +32,7 @@ export const exportCommand: CliCommand = {
   },
   positionals: { min: 1, max: 1, name: 'a run folder or a project file' },
   async run(args, io) {
-    if (args.values.format === 'pytorch') return runPytorchExport(args, io, await studioVersion());
+    if (args.values.format === 'pytorch') return runPytorchExport(args, io, studioVersion());
     const format = choiceOption(args, 'format', EXPORT_FORMATS);
     if (!format) throw new StudioError('invalid-argument', 'cnn-studio export needs --format onnx, tfjs or pytorch.', { where: '--format' });
     const out = stringOption(args, 'out');
@@ -49,7 +46,7 @@ export const exportCommand: CliCommand = {
       ...(opset !== undefined ? { opset } : {}),
       ...(layout !== undefined ? { layout } : {}),
       ...(args.values.logits ? { logits: true } : {}),
-      producerVersion: await studioVersion(),
+      producerVersion: studioVersion(),
     });
     if (args.values.json) {
       printJson(io, { ...(result.file !== undefined ? { file: result.file } : { dir: result.dir }), format: result.format, opset: result.opset, warnings: result.warnings });

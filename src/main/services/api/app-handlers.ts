@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { studioVersion } from '../resources/studio-version';
 import type { AssetResolver } from '../resources/asset-resolver';
 import type { ApiHandlers } from './handler-table';
 import type { StudioHost } from './studio-host';
 
 type AppMethod = 'app.info' | 'app.openDialog' | 'app.saveDialog' | 'app.showInFolder' | 'app.setDocumentState';
 
-/** The studio's version, from its package.json. */
-export function studioVersion(assets: Pick<AssetResolver, 'appRoot'>): string {
-  try {
-    const version = (JSON.parse(readFileSync(join(assets.appRoot, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** `app.info` and the host's own operations (dialogs, file manager, window state). */
 export function createAppHandlers(deps: { host: StudioHost; assets: AssetResolver; platform?: string }): Pick<ApiHandlers, AppMethod> {
