@@ -1,1 +1,85 @@
-console.log('bench')
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { parseBenchOptions, USAGE } from './bench-options';
+import { formatReport } from './bench-report';
+import type { ChildFailure } from './bench-result';
+import { CHILD_RESULT_PREFIX, childSpecSchema } from './bench-result';
+import { runBench } from './bench-runner';
+import type { FineTuneBenchReport } from './finetune-bench';
+import { formatFineTuneReport, runFineTuneBenchmark } from './finetune-bench';
+import { formatKernelReport, runKernelBenchmark } from './kernel-benchmark';
+import { runTrainBenchmark } from './train-benchmark';
+
+/**
+ * `npm run bench`: the training benchmark of issue 4 (see bench-options.ts for the options and
+ * docs/performance.md for the figures). Every measurement runs in a child process of this same script
+ * (`--child`), so that each backend starts fresh.
+ */
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.child !== null) {
+    const spec = childSpecSchema.parse(JSON.parse(options.child));
+    tf.enableProdMode();
+    try {
+      const result = await runTrainBenchmark(spec);
+      process.stdout.write(`${CHILD_RESULT_PREFIX}${JSON.stringify(result)}\n`);
+      return 0;
+    } catch (error) {
+      const failure: ChildFailure = { net: spec.net, backend: spec.backend, threads: spec.threads, error: error instanceof Error ? error.message : String(error) };
+      process.stderr.write(`${failure.error}\n`);
+      return 1;
+    }
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (options.kernels) {
+    tf.enableProdMode();
+    const kernels = await runKernelBenchmark(log);
+    process.stdout.write(options.json ? `${JSON.stringify(kernels)}\n` : `${formatKernelReport(kernels)}\n`);
+    return 0;
+  }
+  if (options.finetune === 'only') {
+    // The fine-tuning case trains in this process: its backend is the one the tests use (wasm, one thread).
+    tf.enableProdMode();
+    const finetune = await runFineTuneBenchmark(log);
+    process.stdout.write(options.json ? `${JSON.stringify({ finetune })}\n` : `${formatFineTuneReport(finetune)}\n`);
+    return 0;
+  }
+  const report = await runBench(options, log);
+  const finetune = options.finetune === 'also' ? await runFineTuneInChild(log) : null;
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...report, finetune })}\n`);
+  else process.stdout.write(`${formatReport(report)}\n${finetune ? `\n${formatFineTuneReport(finetune)}\n` : ''}`);
+  return 0;
+}
+
+/** The fine-tuning case in a fresh child (`--finetune --json`), so the training table's backends do not carry over. */
+async function runFineTuneInChild(log: (line: string) => void): Promise<FineTuneBenchReport | null> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--finetune', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const line = out.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !line.startsWith('{')) {
+    log(`The fine-tuning case failed (exit code ${code}).`);
+    return null;
+  }
+  return (JSON.parse(line) as { finetune: FineTuneBenchReport }).finetune;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import type * as WasmPackageTypes from '@tensorflow/tfjs-backend-wasm';
 import { StudioError } from '../../../shared/errors';
+import { startWebGpu } from './webgpu-backend';
+import { restoreWasmFactory, useThreadedWasm, wasmThreadsSupported } from './parallel/threaded-wasm';
 import { registerProjectGradients, registerWasmTrainingKernels } from './wasm-kernels';
 
 /** What the user (or `--backend`) asks for; `auto` takes the fastest that loads. */
@@ -25,6 +28,23 @@ export interface BackendInfo {
   gpu: string | null;
   /** The faster backends passed over (automatic choice only), each with the reason. */
   skipped: { backend: string; reason: string }[];
+  /** Threads of the backend's own kernels: the WebAssembly thread pool's size; 1 for the others' count as TF.js reports none. */
+  threads?: number;
+}
+
+/** How a backend is started. */
+export interface BackendOptions {
+  /**
+   * WebAssembly threads: 1 (the default) is the single-threaded SIMD build; 2 or more the threaded
+   * build, whose XNNPACK kernels (convolutions, matrix products) share the work. The build and its
+   * threads are fixed for the process once the wasm backend has started.
+   */
+  wasmThreads?: number;
+  /**
+   * The caller reads tensor values only asynchronously (`await data()`), as the trainer does. WebGPU in
+   * Node cannot read them synchronously (`dataSync`), so only such callers may get it.
+   */
+  readsAsync?: boolean;
 }
 
 /** A backend that loaded, before the choice is written up. */
@@ -33,6 +53,9 @@ interface Loaded {
   label: string;
   versions: Record<string, string>;
   gpu: string | null;
+  threads?: number;
+  /** Why the backend runs otherwise than asked (a thread count it could not have). */
+  note?: string;
 }
 
 /** The outcome of trying one backend: loaded, or a reason (a sentence fragment) and an install hint. */
@@ -41,7 +64,7 @@ type Attempt = { ok: true; loaded: Loaded } | { ok: false; reason: string; hint:
 interface Candidate {
   /** Key in messages: "TensorFlow with CUDA", "WebGPU", ... */
   title: string;
-  load(): Promise<Attempt>;
+  load(options: BackendOptions): Promise<Attempt>;
 }
 
 const TFJS_VERSION = { '@tensorflow/tfjs': tf.version.tfjs };
@@ -55,14 +78,13 @@ const tensorflowCuda: Candidate = {
 };
 
 /**
- * WebGPU on a hardware adapter (Metal, Direct3D 12, Vulkan). The slot in the automatic order is kept
- * here, between CUDA and native CPU; the backend itself (Dawn through the `webgpu` package, refusing
- * software adapters unless forced) is not part of this version.
+ * WebGPU (Dawn through the `webgpu` package, see webgpu-backend.ts) on a hardware adapter: Metal,
+ * Direct3D 12, Vulkan. The automatic choice never takes a software or fallback adapter.
  */
-const webgpuHardware: Candidate = {
-  title: 'WebGPU',
-  load: async () => ({ ok: false, reason: 'WebGPU training is not available in this version', hint: 'Choose another backend (wasm works everywhere).' }),
-};
+const webgpuHardware: Candidate = { title: 'WebGPU', load: (options) => loadWebGpu(options, false) };
+
+/** `--backend webgpu`: any adapter, a software one (SwiftShader) included. */
+const webgpuAnyAdapter: Candidate = { title: 'WebGPU', load: (options) => loadWebGpu(options, true) };
 
 /** `@tensorflow/tfjs-node`: TensorFlow's C library on the CPU. */
 const tensorflowCpu: Candidate = {
@@ -86,9 +108,11 @@ const AUTOMATIC_ORDER: readonly Candidate[] = [tensorflowCuda, webgpuHardware, t
 /**
  * Loads and activates a TF.js backend. `auto` takes the first of CUDA → (WebGPU) → TensorFlow native →
  * WebAssembly → plain JS that loads; a forced backend that cannot load is a StudioError
- * (`backend-unavailable`) saying why and how to install it.
+ * (`backend-unavailable`) saying why and how to install it. `pytorch` (the PyTorch engine, which runs
+ * outside TF.js) means `auto` here: TF.js work on such a run or project takes the fastest TF.js backend.
  */
-export async function loadBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function loadBackend(requested: BackendChoice | 'pytorch', options: BackendOptions = {}): Promise<BackendInfo> {
+  const choice: BackendChoice = requested === 'pytorch' ? 'auto' : requested;
   // The engine's stdout may carry JSON events: keep TF.js's console banners ("Hi, looks like you are
   // running TensorFlow.js in Node.js") out of it.
   tf.enableProdMode();
@@ -97,10 +121,10 @@ export async function loadBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (choice === 'auto') {
     const skipped: BackendInfo['skipped'] = [];
     for (const candidate of AUTOMATIC_ORDER) {
-      const attempt = await candidate.load();
+      const attempt = await candidate.load(options);
       if (attempt.ok) {
         const reason = skipped.length ? `Chosen automatically: ${skipped.map((s) => s.reason).join('; ')}.` : 'Chosen automatically: the fastest backend available.';
-        return { ...attempt.loaded, reason, choice, skipped };
+        return info(attempt.loaded, reason, choice, skipped);
       }
       skipped.push({ backend: candidate.title, reason: attempt.reason });
     }
@@ -108,18 +132,23 @@ export async function loadBackend(choice: BackendChoice): Promise<BackendInfo> {
   }
   const candidates: Record<Exclude<BackendChoice, 'auto'>, readonly Candidate[]> = {
     tensorflow: [tensorflowCuda, tensorflowCpu],
-    webgpu: [webgpuHardware],
+    webgpu: [webgpuAnyAdapter],
     wasm: [webAssembly],
     cpu: [plainJs],
   };
   const failures: Extract<Attempt, { ok: false }>[] = [];
   for (const candidate of candidates[choice]) {
-    const attempt = await candidate.load();
-    if (attempt.ok) return { ...attempt.loaded, reason: `Chosen by the backend setting (${choice}).`, choice, skipped: [] };
+    const attempt = await candidate.load(options);
+    if (attempt.ok) return info(attempt.loaded, `Chosen by the backend setting (${choice}).`, choice, []);
     failures.push(attempt);
   }
   const last = failures[failures.length - 1]!;
   throw new StudioError('backend-unavailable', `The ${choice} backend cannot be used: ${failures.map((f) => f.reason).join('; ')}.`, { hint: last.hint, where: 'backend' });
+}
+
+function info(loaded: Loaded, reason: string, choice: BackendChoice, skipped: BackendInfo['skipped']): BackendInfo {
+  const { note, ...rest } = loaded;
+  return { ...rest, reason: note ? `${reason} ${note}` : reason, choice, skipped };
 }
 
 /** Imports a native TensorFlow package by name (optional dependencies: absent is a reason, not a crash). */
@@ -145,24 +174,72 @@ async function loadNative(packageName: string, title: string, label: string): Pr
   return { ok: true, loaded: { name: 'tensorflow', label, versions, gpu } };
 }
 
-async function loadWasm(): Promise<Attempt> {
+type WasmPackage = typeof WasmPackageTypes;
+
+/** The wasm backend's threads once it has started in this process: its build cannot change afterwards. */
+let wasmThreadsStarted: number | null = null;
+
+async function loadWasm(options: BackendOptions): Promise<Attempt> {
   const hint = 'Reinstall CNN Studio (the WebAssembly files of @tensorflow/tfjs-backend-wasm are missing or damaged), or choose the cpu backend.';
-  let version: string;
+  let wasm: WasmPackage;
   try {
-    ({ version_wasm: version } = await import('@tensorflow/tfjs-backend-wasm'));
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-wasm did not load (${firstLine(error)})`, hint };
   }
-  // The threaded build starts its workers from a blob URL, which Node cannot run.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const asked = Math.max(1, Math.floor(options.wasmThreads ?? 1));
   registerWasmTrainingKernels();
-  try {
-    if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the WebAssembly backend did not start', hint };
-  } catch (error) {
-    return { ok: false, reason: `the WebAssembly backend did not start (${firstLine(error)})`, hint };
+  let note: string | undefined;
+  if (wasmThreadsStarted === null) {
+    // TF.js's own start-up turns threads off in Node; the threaded build is started by the project (parallel/threaded-wasm.ts).
+    let original: ReturnType<typeof useThreadedWasm> = null;
+    if (asked > 1 && wasmThreadsSupported()) original = useThreadedWasm(asked);
+    else if (asked > 1) note = `WebAssembly threads are not supported by this Node.js, so it runs on 1 thread instead of ${asked}.`;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', asked > 1 && original !== null);
+    let started: boolean;
+    try {
+      started = await tf.setBackend('wasm');
+    } catch {
+      started = false;
+    }
+    if (!started && asked > 1 && original) {
+      restoreWasmFactory(original);
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      note = `The threaded WebAssembly build did not start, so it runs on 1 thread instead of ${asked}.`;
+      try {
+        started = await tf.setBackend('wasm');
+      } catch (error) {
+        return { ok: false, reason: `the WebAssembly backend did not start (${firstLine(error)})`, hint };
+      }
+    }
+    if (!started) return { ok: false, reason: 'the WebAssembly backend did not start', hint };
+    wasmThreadsStarted = Math.max(1, wasm.getThreadsCount());
+  } else {
+    try {
+      if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the WebAssembly backend did not start', hint };
+    } catch (error) {
+      return { ok: false, reason: `the WebAssembly backend did not start (${firstLine(error)})`, hint };
+    }
   }
+  const threads = wasmThreadsStarted;
+  if (!note && threads !== asked) note = `The WebAssembly backend already runs on ${threads} thread${threads === 1 ? '' : 's'} in this process (asked: ${asked}).`;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { ok: true, loaded: { name: 'wasm', label: `WebAssembly (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, versions: { ...TFJS_VERSION, '@tensorflow/tfjs-backend-wasm': version }, gpu: null } };
+  const label = `WebAssembly (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+  const versions = { ...TFJS_VERSION, '@tensorflow/tfjs-backend-wasm': wasm.version_wasm };
+  return { ok: true, loaded: { name: 'wasm', label, versions, gpu: null, threads, ...(note ? { note } : {}) } };
+}
+
+async function loadWebGpu(options: BackendOptions, allowSoftware: boolean): Promise<Attempt> {
+  if (!options.readsAsync) {
+    return {
+      ok: false,
+      reason: 'WebGPU trains networks but cannot run this job, which reads results synchronously (TF.js reads GPU tensors in Node.js only asynchronously)',
+      hint: 'Choose auto, wasm or cpu for it.',
+    };
+  }
+  const start = await startWebGpu({ allowSoftware });
+  if (!start.ok) return start;
+  return { ok: true, loaded: { name: 'webgpu', label: start.adapter.label, versions: start.versions, gpu: start.adapter.name } };
 }
 
 /** The first NVIDIA GPU's name from `nvidia-smi`, or null when it cannot be asked. */

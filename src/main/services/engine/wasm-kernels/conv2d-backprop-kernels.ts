@@ -6,6 +6,7 @@ import { convFilterGradient, convInputGradient } from './conv2d-gradient-math';
 import { wasmConvGradientOps } from './conv2d-gradient-ops';
 import type { WasmKernelCalls } from './kernel-calls';
 import { withKernelCalls } from './kernel-calls';
+import { smallMapFilterGradient, smallMapInputGradient } from './small-map-kernels';
 
 type Shape4D = [number, number, number, number];
 
@@ -18,7 +19,8 @@ function geometry(xShape: Shape4D, filterShape: Shape4D, attrs: Conv2DBackpropIn
 }
 
 /**
- * Conv2DBackpropInput on wasm (TF.js's own runs as naive loops). Where the input is not much larger
+ * Conv2DBackpropInput on wasm (TF.js's own runs as naive loops). On maps smaller than the kernel, one
+ * product with the unrolled filter (small-map-kernels.ts). Where the input is not much larger
  * than the output, a forward convolution of the spread-out dy with the flipped filter (XNNPACK); where
  * it is (strides, or a kernel as large as the map, as in LeNet's last convolution), that convolution
  * would mostly multiply zeros, so a matrix product dy·Wᵀ gives each output's columns and a scatter-add
@@ -33,8 +35,12 @@ export const conv2dBackpropInputWasm: KernelConfig = {
     const g = geometry(inputShape, filter.shape as Shape4D, attrs);
     const [, h, w] = inputShape;
     const [, oh, ow] = dy.shape as Shape4D;
-    if (h * w >= 2 * oh * ow) return withKernelCalls(backend, (calls) => inputGradientByColumns(calls, dy, filter, inputShape, g));
-    return withKernelCalls(backend, (calls) => convInputGradient(wasmConvGradientOps(calls), dy, filter, inputShape, g));
+    return withKernelCalls(backend, (calls) => {
+      const small = smallMapInputGradient(calls, dy, filter, inputShape, attrs);
+      if (small) return small;
+      if (h * w >= 2 * oh * ow) return inputGradientByColumns(calls, dy, filter, inputShape, g);
+      return convInputGradient(wasmConvGradientOps(calls), dy, filter, inputShape, g);
+    });
   }) as unknown as KernelFunc,
 };
 
@@ -73,7 +79,10 @@ function inputGradientByColumns(calls: WasmKernelCalls, dy: TensorInfo, filter: 
   return out;
 }
 
-/** Conv2DBackpropFilter on wasm, which TF.js 4.22 lacks, through XNNPACK's forward convolution. */
+/**
+ * Conv2DBackpropFilter on wasm, which TF.js 4.22 lacks: on maps smaller than the kernel, xᵀ·dy folded
+ * into the taps (small-map-kernels.ts); otherwise through XNNPACK's forward convolution.
+ */
 export const conv2dBackpropFilterWasm: KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'wasm',
@@ -81,6 +90,6 @@ export const conv2dBackpropFilterWasm: KernelConfig = {
     const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
     const filterShape = attrs.filterShape as Shape4D;
     const g = geometry(x.shape as Shape4D, filterShape, attrs);
-    return withKernelCalls(backend, (calls) => convFilterGradient(wasmConvGradientOps(calls), x, dy, filterShape, g));
+    return withKernelCalls(backend, (calls) => smallMapFilterGradient(calls, x, dy, filterShape, attrs) ?? convFilterGradient(wasmConvGradientOps(calls), x, dy, filterShape, g));
   }) as unknown as KernelFunc,
 };

@@ -1,10 +1,15 @@
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
 import { getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import { avgPoolGradWasm } from './avg-pool-grad';
 import { avgPoolGradient } from './avg-pool-gradient';
+import { batchNormTrainingGradient, batchNormTrainingGradWasm, batchNormTrainingWasm } from './batch-norm-training';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './conv2d-backprop-kernels';
 import { conv2dGradient } from './conv2d-gradient';
+import { adamUpdateWasm } from './fused-adam';
 import { batchMatMulWasm, sumWasm, tanhWasm } from './matmul-kernels';
 import { maxPoolGradWasm } from './max-pool-grad';
+import { reluGradient } from './relu-gradient';
+import { conv2dSmallMapWasm, fusedConv2dSmallMapWasm } from './small-map-kernels';
 
 /**
  * The project-made training kernels for the WebAssembly backend, listed explicitly (as TF.js's
@@ -12,11 +17,24 @@ import { maxPoolGradWasm } from './max-pool-grad';
  */
 export function wasmTrainingKernels(): KernelConfig[] {
   // The replacements of existing kernels read TF.js's own config, so they are made on registration.
-  return [conv2dBackpropInputWasm, conv2dBackpropFilterWasm, maxPoolGradWasm, batchMatMulWasm(), sumWasm(), tanhWasm()];
+  return [
+    conv2dBackpropInputWasm,
+    conv2dBackpropFilterWasm,
+    maxPoolGradWasm,
+    avgPoolGradWasm,
+    batchMatMulWasm(),
+    sumWasm(),
+    tanhWasm(),
+    conv2dSmallMapWasm(),
+    fusedConv2dSmallMapWasm(),
+    batchNormTrainingWasm,
+    batchNormTrainingGradWasm,
+    adamUpdateWasm,
+  ];
 }
 
-/** Gradients replaced on every backend, each fixing a limitation or a defect of TF.js 4.22's. */
-export const PROJECT_GRADIENTS: readonly GradConfig[] = [conv2dGradient, avgPoolGradient];
+/** Gradients registered on every backend: replacements fixing a limitation or a defect of TF.js 4.22's, and the fused batch-norm op's. */
+export const PROJECT_GRADIENTS: readonly GradConfig[] = [conv2dGradient, avgPoolGradient, batchNormTrainingGradient, reluGradient];
 
 let kernelsRegistered = false;
 let gradientsRegistered = false;
@@ -36,7 +54,7 @@ export function registerWasmTrainingKernels(): void {
   kernelsRegistered = true;
 }
 
-/** Registers the project's gradients (dilated Conv2D, AvgPool with padding) for every backend. Idempotent. */
+/** Registers the project's gradients (dilated Conv2D, AvgPool with padding, fused batch-norm training) for every backend. Idempotent. */
 export function registerProjectGradients(): void {
   if (gradientsRegistered) return;
   for (const config of PROJECT_GRADIENTS) registerGradient(config);

@@ -22,6 +22,17 @@ export class WasmKernelCalls {
     return out;
   }
 
+  /** A new float32 tensor of `shape` (contents undefined), freed by `dispose` unless it is `keep`-ed. */
+  allocate(shape: number[]): TensorInfo {
+    return this.track(this.backend.makeOutput(shape, 'float32'));
+  }
+
+  /** Makes `dispose` free `result` (a kernel's output obtained without `run`). */
+  track(result: TensorInfo): TensorInfo {
+    this.intermediates.push(result);
+    return result;
+  }
+
   /** A view of `x` with another shape (shares the data, as the Reshape kernel does). */
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });

@@ -1,10 +1,7 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { getKernel } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { WasmKernelCalls } from './kernel-calls';
 import { withKernelCalls } from './kernel-calls';
-
-type KernelArgs = { inputs: Record<string, TensorInfo>; attrs: NamedAttrMap; backend: BackendWasm };
+import { replacing } from './kernel-replacement';
 
 /**
  * A matrix product [m, k] × [k, n] as XNNPACK's 1x1 convolution (a GEMM): the rows of A are the
@@ -15,22 +12,6 @@ export function matMulAsConvolution(calls: WasmKernelCalls, a: TensorInfo, b: Te
   const x = calls.reshape(a, [1, 1, m, k]);
   const filter = calls.reshape(b, [1, 1, k, n]);
   return calls.run('Conv2D', { x, filter }, { strides: 1, dilations: 1, pad: 'valid', dataFormat: 'NHWC' });
-}
-
-/**
- * Wraps TF.js's own wasm kernel of the same name (kept for the cases ours does not take), with its
- * setup function, which must run when the backend starts.
- */
-function replacing(kernelName: string, fast: (args: KernelArgs, original: KernelFunc) => TensorInfo): KernelConfig {
-  const original = getKernel(kernelName, 'wasm');
-  if (!original) throw new Error(`TF.js's wasm backend has no ${kernelName} kernel to replace.`);
-  const originalFunc = original.kernelFunc as KernelFunc;
-  return {
-    kernelName,
-    backendName: 'wasm',
-    ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-    kernelFunc: ((args: KernelArgs) => fast(args, originalFunc)) as unknown as KernelFunc,
-  };
 }
 
 /** BatchMatMul for a batch of one (every Dense layer and its gradients) through XNNPACK; TF.js's own otherwise. */
@@ -56,8 +37,9 @@ export function batchMatMulWasm(): KernelConfig {
 }
 
 /**
- * Sum over every axis but the last (bias gradients, batch-norm statistics) as a product with a row of
- * ones: TF.js's wasm Sum first transposes the reduced axes to the end, which costs more than the sum.
+ * Sum over every axis but the last (bias gradients) as one pass on the wasm heap, accumulating in
+ * float64. TF.js's wasm Sum first transposes the reduced axes to the end, which costs more than the
+ * sum; a product with a row of ones (XNNPACK) packs the whole input as a filter at every call.
  */
 export function sumWasm(): KernelConfig {
   return replacing('Sum', (args, original) => {
@@ -68,12 +50,16 @@ export function sumWasm(): KernelConfig {
     const leading = rank >= 2 && axes.length === rank - 1 && axes.every((d, i) => d === i);
     if (x.dtype !== 'float32' || !leading) return original(args) as TensorInfo;
     const channels = x.shape[rank - 1]!;
-    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
     const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
-    return withKernelCalls(args.backend, (calls) => {
-      const ones = calls.run('Fill', {}, { shape: [1, 1, 1, rows], value: 1, dtype: 'float32' });
-      return calls.reshape(matMulAsConvolution(calls, ones, x, 1, rows, channels), outShape);
-    });
+    const out = args.backend.makeOutput(outShape, 'float32');
+    // Views only after the last allocation: a growing wasm heap detaches older views.
+    const values = args.backend.typedArrayFromHeap(x) as Float32Array;
+    const sums = new Float64Array(channels);
+    for (let i = 0; i < values.length; ) {
+      for (let c = 0; c < channels; c++, i++) sums[c] = sums[c]! + values[i]!;
+    }
+    (args.backend.typedArrayFromHeap(out) as Float32Array).set(sums);
+    return out;
   });
 }
 
