@@ -41,7 +41,7 @@ export function parseProject(text: string, source: string): Project {
   }
   const obj = raw as Record<string, unknown>;
   if (obj.format !== PROJECT_FORMAT) {
-    throw invalid(source, 'format', `is ${JSON.stringify(obj.format) ?? 'missing'}, not "${PROJECT_FORMAT}"`, 'This is not a CNN Studio project file.');
+    throw invalid(source, 'format', `is ${briefValue(obj.format)}, not "${PROJECT_FORMAT}"`, 'This is not a CNN Studio project file.');
   }
   const migrated = migrate(obj, source);
   const parsed = projectFileSchema.safeParse(migrated);
@@ -68,10 +68,19 @@ export function parseProject(text: string, source: string): Project {
   return projectFromFile(file);
 }
 
+/** A value as a message shows it: short, and never by walking a structure (a hostile file may nest it thousands deep). */
+function briefValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 function migrate(obj: Record<string, unknown>, source: string): Record<string, unknown> {
   let version = obj.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw invalid(source, 'version', `is ${JSON.stringify(version) ?? 'missing'}, not a file version`);
+    throw invalid(source, 'version', `is ${briefValue(version)}, not a file version`);
   }
   if (version > PROJECT_VERSION) {
     throw new StudioError('invalid-project', `${source} was saved by a newer CNN Studio (file version ${version}; this one reads up to ${PROJECT_VERSION}).`, {

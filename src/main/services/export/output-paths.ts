@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import { fileWriteError, writeFileAtomic } from '../files/atomic-write';
+import { fileWriteError, removeStaleTemporaries, temporaryName, writeFileAtomic } from '../files/atomic-write';
 
 /** A file to write into a folder. */
 export interface FolderFile {
@@ -16,13 +15,14 @@ export interface FolderFile {
  * is a previous export of the same kind (or it is empty); on failure nothing is left behind.
  */
 export async function writeFolderAtomic(dir: string, files: FolderFile[], options: { what: string; replaceable: (names: string[]) => boolean }): Promise<void> {
+  // A writer killed between its two renames left the previous folder aside: it comes back first.
+  await removeStaleTemporaries(dir);
   const existing = await listFolder(dir);
   if (existing && existing.length && !options.replaceable(existing)) {
     throw new StudioError('file-unwritable', `${dir} already exists and holds other files than ${options.what}.`, { hint: 'Choose a new or empty folder.', where: dir });
   }
-  const suffix = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const temp = join(dirname(dir), `.${basename(dir)}.${suffix}.tmp`);
-  const old = join(dirname(dir), `.${basename(dir)}.${suffix}.old`);
+  const temp = join(dirname(dir), temporaryName(dir, 'tmp'));
+  const old = join(dirname(dir), temporaryName(dir, 'old'));
   try {
     await mkdir(temp, { recursive: true });
   } catch (error) {

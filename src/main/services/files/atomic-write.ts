@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 
@@ -10,9 +10,10 @@ import { StudioError } from '../../../shared/errors';
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { what?: string } = {}): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, temporaryName(path, 'tmp'));
   try {
     await mkdir(dir, { recursive: true });
+    await removeStaleTemporaries(path);
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(data);
@@ -24,6 +25,68 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw fileWriteError(path, error, options.what);
+  }
+}
+
+/**
+ * The name of a temporary file or folder beside `path`: hidden, with the writer's pid (so a later
+ * writer can tell a killed writer's leftovers from a live one's) and a random part.
+ */
+export function temporaryName(path: string, kind: 'tmp' | 'old'): string {
+  return `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`;
+}
+
+/** True when a process with this pid exists (signal 0 tests without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Clears what killed writers left beside `path` (a process killed mid-write cannot clean up after
+ * itself): their temporary files and folders are removed, and a previous version they had moved
+ * aside (`.old`) goes back in place when `path` itself is missing. Writers still alive are left alone.
+ */
+export async function removeStaleTemporaries(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    const leftover = join(dir, name);
+    if (match[2] === 'old' && !(await exists(path))) {
+      await rename(leftover, path).catch(() => undefined);
+      continue;
+    }
+    await rm(leftover, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** `removeStaleTemporaries` for every file or folder of `dir` that has leftovers beside it. */
+export async function removeStaleTemporariesIn(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const targets = new Set(names.flatMap((name) => /^\.(.+)\.\d+\.[0-9a-f]{8}\.(tmp|old)$/.exec(name)?.[1] ?? []));
+  for (const target of targets) await removeStaleTemporaries(join(dir, target));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -38,13 +38,15 @@ export function engineEntryPath(): string {
   throw new StudioError('internal', 'The training engine is not built (out/main/engine.js is missing).', { hint: 'Run "npm run build" first.' });
 }
 
-/** Forks the engine as a plain Node process (CLI and browser mode). */
-export function forkEngine(options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}): EngineChannel {
+/** Forks the engine as a plain Node process (CLI and browser mode); `uid`/`gid` run it as another user (tests). */
+export function forkEngine(options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; uid?: number; gid?: number } = {}): EngineChannel {
   const child = fork(engineEntryPath(), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },
     execArgv: options.execArgv ?? [],
     serialization: 'json',
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
   const exitListeners: ((exit: EngineExit) => void)[] = [];
   let exited: EngineExit | null = null;
