@@ -14,8 +14,9 @@ visualisation and ONNX export read it like a run trained in the studio:
     weights/              the final weights
 
 Weights are float32, little-endian, by studio node id and role, in TF.js's layouts: a Conv2D kernel is
-[kh, kw, in, out] (HWIO), a Dense kernel [inputs, units]. PyTorch holds them as [out, in, kh, kw] and
-[units, inputs]; the conversion is in `studio_to_torch` and `torch_to_studio`.
+[kh, kw, in, out] (HWIO), a Dense kernel [inputs, units], a depthwise kernel [kh, kw, C, M]. PyTorch
+holds them as [out, in, kh, kw], [units, inputs] and [C*M, 1, kh, kw]; the conversion is in
+`studio_to_torch` and `torch_to_studio`.
 """
 
 import json
@@ -31,14 +32,20 @@ import torch
 
 WEIGHTS_MANIFEST = "weights.json"
 WEIGHTS_BINARY = "weights.bin"
-WEIGHT_ROLES = ("kernel", "bias", "gamma", "beta", "movingMean", "movingVariance")
+WEIGHT_ROLES = ("kernel", "bias", "gamma", "beta", "movingMean", "movingVariance", "depthwiseKernel", "pointwiseKernel")
 
 # The PyTorch tensor of each studio role, per kind of layer (see STUDIO_NODES in model.py).
 TORCH_NAMES = {
     "conv2d": {"kernel": "weight", "bias": "bias"},
     "dense": {"kernel": "weight", "bias": "bias"},
     "batch_norm": {"gamma": "weight", "beta": "bias", "movingMean": "running_mean", "movingVariance": "running_var"},
+    # nn.Conv2d(C, C*M, groups=C): the studio's [kh, kw, C, M] kernel is PyTorch's [C*M, 1, kh, kw].
+    "depthwise": {"kernel": "weight", "bias": "bias"},
+    # model.py's SeparableConv2d: a depthwise nn.Conv2d, then a 1x1 nn.Conv2d with the bias.
+    "separable": {"depthwiseKernel": "depthwise.weight", "pointwiseKernel": "pointwise.weight", "bias": "pointwise.bias"},
 }
+# The roles that are kernels (L2 weight decay applies to them, not to biases or BatchNorm).
+KERNEL_ROLES = ("kernel", "depthwiseKernel", "pointwiseKernel")
 
 
 class StudioFormatError(Exception):
@@ -122,16 +129,37 @@ def write_weights_folder(folder, weights):
     write_file_atomic(os.path.join(folder, WEIGHTS_MANIFEST), json.dumps(manifest, separators=(",", ":")) + "\n")
 
 
+def module_tensor(module, name):
+    """A submodule's parameter or buffer by dotted name ("weight", "depthwise.weight"), or None."""
+    *path, last = name.split(".")
+    for part in path:
+        module = getattr(module, part, None)
+        if module is None:
+            return None
+    return getattr(module, last, None)
+
+
+def _is_depthwise(layout, role):
+    return (layout == "depthwise" and role == "kernel") or (layout == "separable" and role == "depthwiseKernel")
+
+
 def _to_torch_layout(layout, role, value):
-    if role == "kernel" and layout == "conv2d":
+    if _is_depthwise(layout, role):
+        kh, kw, channels, multiplier = value.shape
+        return np.transpose(value.reshape(kh, kw, channels * multiplier, 1), (2, 3, 0, 1))  # [kh, kw, C, M] -> [C*M, 1, kh, kw]
+    if (role == "kernel" and layout == "conv2d") or (role == "pointwiseKernel" and layout == "separable"):
         return np.transpose(value, (3, 2, 0, 1))  # HWIO -> OIHW
     if role == "kernel" and layout == "dense":
         return np.transpose(value, (1, 0))  # [inputs, units] -> [units, inputs]
     return value
 
 
-def _to_studio_layout(layout, role, value):
-    if role == "kernel" and layout == "conv2d":
+def _to_studio_layout(layout, role, value, module):
+    if _is_depthwise(layout, role):
+        groups = (module.depthwise if layout == "separable" else module).groups
+        depth, _one, kh, kw = value.shape
+        return np.transpose(value, (2, 3, 0, 1)).reshape(kh, kw, groups, depth // groups)  # [C*M, 1, kh, kw] -> [kh, kw, C, M]
+    if (role == "kernel" and layout == "conv2d") or (role == "pointwiseKernel" and layout == "separable"):
         return np.transpose(value, (2, 3, 1, 0))  # OIHW -> HWIO
     if role == "kernel" and layout == "dense":
         return np.transpose(value, (1, 0))
@@ -145,10 +173,10 @@ def torch_to_studio(model):
         module = getattr(model, attribute)
         entry = {}
         for role, name in TORCH_NAMES[layout].items():
-            tensor = getattr(module, name, None)
+            tensor = module_tensor(module, name)
             if tensor is None:
                 continue
-            entry[role] = _to_studio_layout(layout, role, tensor.detach().float().cpu().numpy()).copy()
+            entry[role] = _to_studio_layout(layout, role, tensor.detach().float().cpu().numpy(), module).copy()
         out[node] = entry
     return out
 
@@ -159,7 +187,7 @@ def studio_to_torch(model, weights, source):
     for node, (attribute, layout) in model.STUDIO_NODES.items():
         module = getattr(model, attribute)
         for role, name in TORCH_NAMES[layout].items():
-            tensor = getattr(module, name, None)
+            tensor = module_tensor(module, name)
             if tensor is None:
                 continue
             value = weights.get(node, {}).get(role)

@@ -323,9 +323,10 @@ def count_weights(model):
 def trainable_kernels(model):
     kernels = []
     for _node, (attribute, layout) in model.STUDIO_NODES.items():
-        if layout in ("conv2d", "dense"):
-            weight = getattr(model, attribute).weight
-            if weight.requires_grad:
+        module = getattr(model, attribute)
+        for role, name in fmt.TORCH_NAMES[layout].items():
+            weight = fmt.module_tensor(module, name) if role in fmt.KERNEL_ROLES else None
+            if weight is not None and weight.requires_grad:
                 kernels.append(weight)
     return kernels
 

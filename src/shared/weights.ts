@@ -3,11 +3,16 @@ import { StudioError } from './errors';
 /**
  * Trained weights, by expanded-graph node id (`conv1`, `layer1_1.conv1`) and role: the format the
  * engine, the run folders, the exporters and the importers exchange. Shapes are TF.js's: a Conv2D
- * kernel is `[kh, kw, inChannels, filters]` (HWIO), a Dense/Output kernel `[inputs, units]`.
+ * kernel is `[kh, kw, inChannels, filters]` (HWIO), a Dense/Output kernel `[inputs, units]`, a
+ * DepthwiseConv2D kernel `[kh, kw, inChannels, multiplier]` (output channel c·M + m); a SeparableConv2D
+ * holds a `depthwiseKernel` of that shape and a `pointwiseKernel` `[1, 1, inChannels·M, filters]`.
  */
-export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
+export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance' | 'depthwiseKernel' | 'pointwiseKernel';
 
-export const WEIGHT_ROLES: readonly WeightRole[] = ['kernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance'];
+export const WEIGHT_ROLES: readonly WeightRole[] = ['kernel', 'bias', 'gamma', 'beta', 'movingMean', 'movingVariance', 'depthwiseKernel', 'pointwiseKernel'];
+
+/** Roles that multiply the input (kernels): L2 weight decay applies to these, not to biases or BatchNorm. */
+export const KERNEL_ROLES: readonly WeightRole[] = ['kernel', 'depthwiseKernel', 'pointwiseKernel'];
 
 export interface WeightTensor {
   shape: number[];

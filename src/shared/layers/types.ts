@@ -5,6 +5,9 @@ import type { ParamDecls, ParamsOf } from './params';
 export type LayerKind =
   | 'Input'
   | 'Conv2D'
+  | 'DepthwiseConv2D'
+  | 'SeparableConv2D'
+  | 'ZeroPadding2D'
   | 'MaxPool2D'
   | 'AvgPool2D'
   | 'GlobalAvgPool'
@@ -18,6 +21,7 @@ export type LayerKind =
   | 'Concatenate'
   | 'Inception'
   | 'Residual'
+  | 'InvertedResidual'
   | 'Group'
   | 'Output';
 

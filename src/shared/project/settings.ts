@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NODE_ID_PATTERN } from '../graph/model-graph';
 import { NORMALIZATION_PRESETS, RESIZE_MODES } from './preprocessing';
 
 /**
@@ -73,6 +74,24 @@ export const scheduleSettingsSchema = z.strictObject({
 });
 export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;
 
+/**
+ * Fine-tuning in two phases: phase 1 trains what the graph's trainable switches allow (the new head
+ * when the body is frozen) for `headEpochs` epochs; phase 2 also trains `unfreezeFrom` and every layer
+ * after it, at the schedule's learning rate times `learningRateFactor`. Without `unfreezeFrom` a run
+ * has one phase. The defaults leave older project files as they were.
+ */
+export const fineTuningSettingsSchema = z.strictObject({
+  unfreezeFrom: z.string().regex(NODE_ID_PATTERN, 'must be a layer id').nullable().default(null),
+  headEpochs: z.number().int().min(1).max(100000).default(5),
+  learningRateFactor: z.number().positive().max(1).default(0.1),
+  /**
+   * When nothing before the trainable layers trains and augmentation is off, compute the frozen
+   * body's output once per image and train the head on it (the same losses, far faster).
+   */
+  featureCache: z.boolean().default(true),
+});
+export type FineTuningSettings = z.infer<typeof fineTuningSettingsSchema>;
+
 export const trainingSettingsSchema = z.strictObject({
   epochs: z.number().int().min(1).max(100000).default(10),
   batchSize: z.number().int().min(1).max(8192).default(32),
@@ -86,6 +105,7 @@ export const trainingSettingsSchema = z.strictObject({
   /** With a seed, runs on the WebAssembly and JS engines repeat exactly. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).nullable().default(42),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
+  fineTuning: fineTuningSettingsSchema.default(fineTuningSettingsSchema.parse({})),
 });
 export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;
 

@@ -55,10 +55,17 @@ export const checkpointEventSchema = z.object({ type: z.literal('checkpoint'), e
 
 export const statusEventSchema = z.object({
   type: z.literal('status'),
-  /** paused / resumed by the user; phase-change when fine-tuning unfreezes. */
-  status: z.enum(['paused', 'resumed', 'phase-change', 'early-stopping', 'learning-rate']),
+  /**
+   * paused / resumed by the user; phase-change when fine-tuning unfreezes; feature-cache when the
+   * frozen body's outputs are cached (or stop being) so the head trains alone.
+   */
+  status: z.enum(['paused', 'resumed', 'phase-change', 'early-stopping', 'learning-rate', 'feature-cache']),
   message: z.string(),
   epoch: z.number().int().optional(),
+  /** The phase that starts (phase-change), or the phase the note is about. */
+  phase: z.number().int().min(1).optional(),
+  /** feature-cache: whether the cache is on, and the frozen layer whose output is cached. */
+  featureCache: z.strictObject({ on: z.boolean(), node: z.string().nullable() }).optional(),
 });
 
 export const doneEventSchema = z.object({

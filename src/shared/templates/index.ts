@@ -3,6 +3,7 @@ import type { ModelGraph } from '../graph/model-graph';
 import { alexnetSmallTemplate, alexnetTemplate } from './alexnet';
 import { googlenetSmallTemplate, googlenetTemplate } from './googlenet';
 import { lenet5Template } from './lenet5';
+import { mobilenetV2SmallTemplate, mobilenetV2Template } from './mobilenet';
 import { resnet18Template, resnet34Template, resnet50Template, resnetSmallTemplate } from './resnet';
 import type { InputSize, TemplateDeclaration, TemplateOptions } from './types';
 import { vgg11Template, vgg13Template, vgg16Template, vgg19Template, vggSmallTemplate } from './vgg';
@@ -19,10 +20,12 @@ export const TEMPLATES: readonly TemplateDeclaration[] = [
   resnet18Template,
   resnet34Template,
   resnet50Template,
+  mobilenetV2Template,
   alexnetSmallTemplate,
   vggSmallTemplate,
   googlenetSmallTemplate,
   resnetSmallTemplate,
+  mobilenetV2SmallTemplate,
 ];
 
 export function findTemplate(name: string): TemplateDeclaration | undefined {
@@ -38,7 +41,8 @@ export function buildTemplate(name: string, options: Partial<TemplateOptions> = 
       where: 'template',
     });
   }
-  return template.build({ input: options.input ?? template.defaults.input, classes: options.classes ?? template.defaults.classes });
+  const width = options.width ?? template.defaults.width;
+  return template.build({ input: options.input ?? template.defaults.input, classes: options.classes ?? template.defaults.classes, ...(width === undefined ? {} : { width }) });
 }
 
 /** Parses `HxWxC` (as the CLI takes it): `28x28x1`, `224x224x3`. */

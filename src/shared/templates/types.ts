@@ -9,6 +9,8 @@ export interface InputSize {
 export interface TemplateOptions {
   input: InputSize;
   classes: number;
+  /** The width multiplier of templates that have one (MobileNetV2): every stage's channels scaled by it. */
+  width?: number;
 }
 
 /** An architecture the user can start from: parameterised by input size and number of classes. */

@@ -36,7 +36,7 @@ describe('cnn-studio export', () => {
 
   it('explains_bad_options_and_unwritable_paths', async () => {
     const noFormat = await cli(['export', 'lenet.cnnstudio', '--out', 'x.onnx'], dir);
-    expect(noFormat).toMatchObject({ code: 1, stderr: 'Error: cnn-studio export needs --format onnx or --format tfjs.\n' });
+    expect(noFormat).toMatchObject({ code: 1, stderr: 'Error: cnn-studio export needs --format onnx, tfjs or pytorch.\n' });
     const badOpset = await cli(['export', 'lenet.cnnstudio', '--format', 'onnx', '--out', 'x.onnx', '--opset', '9'], dir);
     expect(badOpset.stderr).toBe('Error: --opset is "9", but it must be a whole number from 11 to 17.\n');
     await writeFile(join(dir, 'file'), 'x');

@@ -144,6 +144,22 @@ describe('the training dashboard', () => {
     expect(charts.filter((c) => !c.destroyed)).toHaveLength(2);
   });
 
+  it('marks_a_fine_tuning_runs_phase_change_on_both_curves_and_says_when_the_feature_cache_is_on', async () => {
+    const cacheOn = 'Feature cache on: the frozen layers up to pool2 run once per image and their outputs (1 MB) are reused, so the head trains alone from epoch 1 on.';
+    const phase2 = 'Phase 2 from epoch 3: conv2 and the layers after it (4 in all) train too, at 0.1 times the learning rate.';
+    const { wrapper, studio } = setup({ active: [snapshot({ statuses: [{ type: 'status', status: 'feature-cache', message: cacheOn, epoch: 0, phase: 1, featureCache: { on: true, node: 'pool2' } }] })] });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="feature-cache"]').text()).toBe(cacheOn);
+    expect(wrapper.find('[data-testid="loss-chart"]').attributes('data-markers')).toBe('');
+    studio.emit('training.event', { runId: 'run-1', runDir: RUN_DIR, event: { type: 'status', status: 'phase-change', message: phase2, epoch: 3, phase: 2 } });
+    await flushPromises();
+    // Phase 2 begins where epoch 2 ends on the epoch axis.
+    expect(wrapper.find('[data-testid="loss-chart"]').attributes('data-markers')).toBe('2:phase 2');
+    expect(wrapper.find('[data-testid="accuracy-chart"]').attributes('data-markers')).toBe('2:phase 2');
+    expect(wrapper.find('[data-testid="phase-change"]').text()).toBe(phase2);
+    expect(charts.filter((c) => (c.redraws ?? 0) > 0)).toHaveLength(2);
+  });
+
   it('pauses_resumes_and_stops_through_the_services_and_shows_the_state_they_confirm', async () => {
     const { wrapper, studio } = setup({ active: [snapshot()] });
     await flushPromises();

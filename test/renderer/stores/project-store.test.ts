@@ -54,7 +54,7 @@ describe('editing the graph', () => {
     expect(project.setParam('conv1', 'filters', 0)).toBe('must be at least 1');
     expect(project.setParam('conv1', 'filters', 2.5)).toBe('must be a whole number from 1 to 8192');
     expect(project.setParam('conv1', 'filters', 'abc')).toBe('must be a whole number from 1 to 8192');
-    expect(project.setParam('conv1', 'activation', 'swish')).toBe('must be one of relu, leaky-relu, elu, sigmoid, tanh, softmax, linear');
+    expect(project.setParam('conv1', 'activation', 'swish')).toBe('must be one of relu, relu6, leaky-relu, elu, sigmoid, tanh, softmax, linear');
     expect(project.graph).toBe(before);
     expect(project.dirty).toBe(false);
   });

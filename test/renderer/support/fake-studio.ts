@@ -47,4 +47,6 @@ export interface ChartRecord {
   data: unknown[][];
   setData: unknown[][][];
   destroyed: boolean;
+  /** How often the chart was redrawn without new data (markers changed). */
+  redraws?: number;
 }

@@ -22,6 +22,9 @@ class FakePlot {
   setSize(size: { width: number }): void {
     this.width = size.width;
   }
+  redraw(): void {
+    this.record.redraws = (this.record.redraws ?? 0) + 1;
+  }
   destroy(): void {
     this.record.destroyed = true;
   }

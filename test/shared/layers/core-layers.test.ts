@@ -56,7 +56,7 @@ describe('Dropout, Activation, BatchNorm', () => {
   it('dropout_keeps_the_shape', () => expect(single([4, 4, 3], 'Dropout', { rate: 0.3 })).toMatchObject({ shape: [4, 4, 3], params: 0 }));
   it('dropout_rate_of_one_is_refused', () => expect(single([4, 4, 3], 'Dropout', { rate: 1 }).messages[0]).toContain('rate must be less than 1'));
   it('activation_keeps_the_shape', () => expect(single([4, 4, 3], 'Activation', { activation: 'tanh' })).toMatchObject({ shape: [4, 4, 3], params: 0 }));
-  it('activation_must_be_known', () => expect(single([4, 4, 3], 'Activation', { activation: 'swish' }).messages[0]).toContain('activation must be one of relu, leaky-relu'));
+  it('activation_must_be_known', () => expect(single([4, 4, 3], 'Activation', { activation: 'swish' }).messages[0]).toContain('activation must be one of relu, relu6, leaky-relu'));
   it('batchnorm_counts_gamma_beta_and_running_statistics', () => {
     expect(single([8, 8, 64], 'BatchNorm')).toMatchObject({ shape: [8, 8, 64], params: 256, trainable: 128 });
   });

@@ -9,7 +9,7 @@ describe('layer registry', () => {
     const kinds = LAYER_DECLARATIONS.map((d) => d.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(kinds).toEqual(
-      expect.arrayContaining(['Input', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool', 'GlobalMaxPool', 'Flatten', 'Dense', 'Dropout', 'BatchNorm', 'Activation', 'Add', 'Concatenate', 'Inception', 'Residual', 'Output']),
+      expect.arrayContaining(['Input', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'GlobalAvgPool', 'GlobalMaxPool', 'Flatten', 'Dense', 'Dropout', 'BatchNorm', 'Activation', 'Add', 'Concatenate', 'Inception', 'Residual', 'Output', 'DepthwiseConv2D', 'SeparableConv2D', 'ZeroPadding2D', 'InvertedResidual']),
     );
   });
 
@@ -34,9 +34,10 @@ describe('layer registry', () => {
 
   it('primitive_kinds_are_what_engines_implement', () => {
     expect([...PRIMITIVE_KINDS].sort()).toEqual(
-      ['Activation', 'Add', 'AvgPool2D', 'BatchNorm', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'GlobalAvgPool', 'GlobalMaxPool', 'Input', 'MaxPool2D', 'Output'].sort(),
+      ['Activation', 'Add', 'AvgPool2D', 'BatchNorm', 'Concatenate', 'Conv2D', 'Dense', 'DepthwiseConv2D', 'Dropout', 'Flatten', 'GlobalAvgPool', 'GlobalMaxPool', 'Input', 'MaxPool2D', 'Output', 'SeparableConv2D', 'ZeroPadding2D'].sort(),
     );
     expect(findLayer('Residual')?.composite).toBe(true);
+    expect(findLayer('InvertedResidual')?.composite).toBe(true);
   });
 
   it('every_palette_group_has_a_kind', () => {

@@ -14,6 +14,7 @@ const TORCHVISION_COUNTS: Record<string, number> = {
   resnet18: 11_689_512,
   resnet34: 21_797_672,
   resnet50: 25_557_032,
+  mobilenetv2: 3_504_872,
 };
 
 describe('templates', () => {
@@ -45,6 +46,28 @@ describe('templates', () => {
     const a = analyzeGraph(buildTemplate('lenet5', { input: { height: 28, width: 28, channels: 1 }, classes: 10 }));
     expect(a.issues).toEqual([]);
     expect(a.totals.trainable).toBe(61_706);
+  });
+
+  it('mobilenetv2_width_multiplier_matches_torchvision', () => {
+    // torchvision.models.mobilenet_v2(width_mult=w): parameters and BatchNorm running statistics, torchvision 0.14.
+    const counts: [number, number, number][] = [
+      [0.35, 1_677_128, 14_080],
+      [0.5, 1_968_680, 18_544],
+      [1.4, 6_108_776, 47_936],
+    ];
+    for (const [width, trainable, statistics] of counts) {
+      const a = analyzeGraph(buildTemplate('mobilenetv2', { width }));
+      expect(a.totals.trainable, `width ${width}`).toBe(trainable);
+      expect(a.totals.nonTrainable, `width ${width}`).toBe(statistics);
+    }
+    const a = analyzeGraph(buildTemplate('mobilenetv2'));
+    const shape = (id: string) => a.nodes.find((n) => n.id === id)!.outputShape;
+    expect(shape('stem_relu6')).toEqual([112, 112, 32]);
+    expect(shape('block1')).toEqual([112, 112, 16]);
+    expect(shape('block17')).toEqual([7, 7, 320]);
+    expect(shape('head_relu6')).toEqual([7, 7, 1280]);
+    // Ten blocks keep their size and channels, so they add their input (torchvision's use_res_connect).
+    expect(a.flat!.nodes.filter((n) => n.kind === 'Add')).toHaveLength(10);
   });
 
   it('googlenet_follows_table_1_sizes', () => {

@@ -10,11 +10,18 @@ export function defaultAlpha(activation: ActivationName): number {
   return activation === 'elu' ? 1 : LEAKY_RELU_DEFAULT_ALPHA;
 }
 
+/** Activations that keep positives as they are: their layers start with He initialisation, the others with Glorot. */
+export function isReluLike(activation: ActivationName): boolean {
+  return activation === 'relu' || activation === 'relu6' || activation === 'leaky-relu' || activation === 'elu';
+}
+
 /** Applies an activation to a tensor; softmax runs over the last axis (the channels or units). */
 export function applyActivation(x: tf.Tensor, activation: ActivationName, alpha: number): tf.Tensor {
   switch (activation) {
     case 'relu':
       return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
     case 'leaky-relu':
       return tf.leakyRelu(x, alpha);
     case 'elu':
@@ -32,10 +39,12 @@ export function applyActivation(x: tf.Tensor, activation: ActivationName, alpha:
 }
 
 /** TF.js's fused-kernel name for an activation, or null when it must run as its own op. */
-export function fusedActivation(activation: ActivationName, alpha: number): 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'linear' | null {
+export function fusedActivation(activation: ActivationName, alpha: number): 'relu' | 'relu6' | 'leakyrelu' | 'elu' | 'sigmoid' | 'linear' | null {
   switch (activation) {
     case 'relu':
       return 'relu';
+    case 'relu6':
+      return 'relu6';
     case 'leaky-relu':
       return 'leakyrelu';
     case 'elu':

@@ -26,6 +26,17 @@ export function readWeights(compiled: CompiledModel): WeightSet {
 }
 
 /**
+ * `readWeights` on every backend, WebGPU included: the values are downloaded asynchronously first
+ * (TF.js then keeps them on the CPU, where the synchronous read finds them). WebGPU in Node cannot
+ * read a tensor synchronously (see webgpu-backend.ts).
+ */
+export async function readWeightsAsync(compiled: CompiledModel): Promise<WeightSet> {
+  const variables = [...compiled.nodes.values()].flatMap((node) => WEIGHT_ROLES.map((role) => node.weights[role]).filter((v): v is tf.LayerVariable => !!v));
+  await Promise.all(variables.map((variable) => variable.read().data()));
+  return readWeights(compiled);
+}
+
+/**
  * Sets every weight of a compiled model from a weight set. All tensors are checked before any is
  * written, so a mismatch leaves the model as it was; a missing tensor or a wrong shape is a
  * StudioError naming the node, the role, and the expected and found shapes. `source` names where the

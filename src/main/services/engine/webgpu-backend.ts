@@ -5,6 +5,7 @@ import type * as DawnPackage from 'webgpu';
 import type { AdapterDescription, GraphicsApi } from './webgpu/adapter-description';
 import { describeAdapter, graphicsApisFor } from './webgpu/adapter-description';
 import { DeviceMonitor, WebGpuDeviceError } from './webgpu/device-failure';
+import { registerWebGpuKernels } from './webgpu/kernels';
 
 /**
  * TF.js's WebGPU backend on Dawn (the `webgpu` package's `dawn.node`, a Node-API addon that loads in
@@ -66,6 +67,7 @@ export async function startWebGpu(options: WebGpuOptions): Promise<WebGpuStart> 
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu did not load (${firstLine(error)})`, hint: 'Reinstall CNN Studio, or choose another backend.' };
   }
+  registerWebGpuKernels();
   probe ??= findAdapter(dawn);
   const found = await probe;
   if (!found) return { ok: false, reason: noAdapterReason(), hint: noAdapterHint() };

@@ -51,12 +51,12 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
     throw new StudioError('invalid-argument', 'The opset, layout and logits options apply to ONNX exports only.', { hint: 'Leave them out with --format tfjs.' });
   }
   const source = await readExportSource(request.source);
-  const flat = flatGraphOf(source);
+  const flat = flatGraphOf(source, request.source);
   const weights = source.weights ?? (await initialWeights(flat, source.seed));
   const warnings = [...source.warnings];
   if (request.format === 'onnx') {
     const opset = request.opset ?? DEFAULT_OPSET;
-    const bytes = exportOnnx({
+    const bytes = await naming(source, () => exportOnnx({
       flat,
       weights,
       labels: source.labels,
@@ -66,24 +66,40 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
       logits: request.logits ?? false,
       producerVersion: request.producerVersion,
       modelName: source.name,
-    });
+    }));
     await writeFileAtomic(request.out, bytes, { what: 'the ONNX model' });
     return { format: 'onnx', file: request.out, opset, warnings };
   }
-  const files = await exportTfjs({ flat, weights, labels: source.labels, preprocessing: source.preprocessing, producerVersion: request.producerVersion });
+  const files = await naming(source, () => exportTfjs({ flat, weights, labels: source.labels, preprocessing: source.preprocessing, producerVersion: request.producerVersion }));
   await writeFolderAtomic(request.out, files, { what: 'a TF.js model', replaceable: (names) => names.includes(TFJS_FILES.model) });
   return { format: 'tfjs', dir: request.out, opset: null, warnings };
 }
 
-function flatGraphOf(source: ExportSource): FlatGraph {
+function flatGraphOf(source: ExportSource, path: string): FlatGraph {
   const analysis = analyzeGraph(source.graph);
   const errors = analysis.issues.filter((i) => i.severity === 'error');
   if (errors.length || !analysis.flat) {
     throw new StudioError('invalid-graph', `The network of ${source.name} has ${errors.length} error(s), so it cannot be exported: ${errors.map((e) => `${e.nodeId ? `${e.nodeId}: ` : ''}${issueSentence(e)}`).join(' ')}`, {
       hint: 'Fix them on the canvas or with "cnn-studio inspect", then export again.',
+      where: path,
     });
   }
   return analysis.flat;
+}
+
+/**
+ * Weights that do not fit the network are reported by the layer at fault; the folder they were read
+ * from is named too, so the person knows which run or import is damaged.
+ */
+async function naming<T>(source: ExportSource, write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof StudioError && error.code === 'run-invalid' && source.weightsPath && !error.message.includes(source.weightsPath)) {
+      throw new StudioError(error.code, `${source.weightsPath}: ${error.message}`, { hint: error.hint, where: error.where ?? source.weightsPath, cause: error });
+    }
+    throw error;
+  }
 }
 
 /** The weights training would start from: the engine's seeded initialisation (fixed filters included). */

@@ -23,6 +23,8 @@ export interface ExportSource {
   graph: ModelGraph;
   /** Null when the project has no weights yet: the exporter initialises them as training would. */
   weights: WeightSet | null;
+  /** The folder the weights were read from, named when they do not fit the network. */
+  weightsPath?: string;
   labels?: string[];
   preprocessing?: Preprocessing;
   /** The project's seed, for random initial weights. */
@@ -47,7 +49,7 @@ export async function readExportSource(path: string): Promise<ExportSource> {
       });
     }
     const warnings = run.record.status === 'completed' ? [] : [`The run in ${path} is ${run.record.status}; its last saved weights (${run.weightsFrom}) are exported.`];
-    return { kind: 'run', name: run.project.name, graph: run.project.graph, weights: run.weights, labels: run.labels, preprocessing: run.preprocessing, seed: run.project.training.seed, warnings };
+    return { kind: 'run', name: run.project.name, graph: run.project.graph, weights: run.weights, weightsPath: join(path, run.weightsFrom), labels: run.labels, preprocessing: run.preprocessing, seed: run.project.training.seed, warnings };
   }
   return readProjectSource(path, await readProjectFile(path));
 }
@@ -57,6 +59,7 @@ async function readProjectSource(path: string, project: Project): Promise<Export
   if (project.initialWeights) {
     const folder = resolve(dirname(path), project.initialWeights.path);
     base.weights = await readWeightsFolder(folder);
+    base.weightsPath = folder;
     const labels = await readOptionalJson(join(folder, WEIGHTS_FOLDER_EXTRAS.labels), z.array(z.string().min(1).max(500)).min(1));
     const preprocessing = await readOptionalJson(join(folder, WEIGHTS_FOLDER_EXTRAS.preprocessing), preprocessingSchema);
     if (labels) base.labels = labels;

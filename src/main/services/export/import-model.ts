@@ -95,7 +95,7 @@ export async function importModelToProject(request: ImportRequest): Promise<Impo
 }
 
 /** The preset whose values are the file's (within float32 rounding), or null. */
-function matchingPreset(p: Preprocessing, input: { height: number; width: number; channels: number }): NormalizationPreset | null {
+export function matchingPreset(p: Preprocessing, input: { height: number; width: number; channels: number }): NormalizationPreset | null {
   const close = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= 1e-6 * Math.max(1, Math.abs(v)));
   for (const preset of NORMALIZATION_PRESETS) {
     if (preset === 'dataset-mean-std') continue;

@@ -13,9 +13,10 @@ import { analyzeGraph } from '../../../shared/shapes/analyze';
 import { issueSentence } from '../../../shared/shapes/issues';
 import type { WeightSet } from '../../../shared/weights';
 import type { CompiledModel } from '../engine';
-import { compileModel, loadBackend, readWeights, writeWeights } from '../engine';
+import { compileModel, loadBackend, readWeights } from '../engine';
 import { RUN_FILES, readRunRecord } from '../runs/run-folder';
 import { readWeightsFolder } from '../runs/weights-folder';
+import { writeMatchingWeights } from '../training/initial-weights';
 import { inputGeometry } from '../training/training-data';
 import { loadRunModel } from './run-model';
 
@@ -92,7 +93,8 @@ async function openProject(project: Project, projectPath: string | null, backend
   const seed = project.training.seed;
   const compiled = compileModel(flat, { seed });
   try {
-    if (start) writeWeights(compiled, start, project.initialWeights!.path);
+    // A project made with "replace head" holds weights for its kept layers only: the head starts seeded.
+    if (start) writeMatchingWeights(compiled, flat, start, project.initialWeights!.path, project.initialWeights!.path);
   } catch (error) {
     compiled.model.dispose();
     throw error;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../../shared/errors';
 import type { NamedTensor } from '../../../shared/tensor-pack';
 import { packTensors, unpackTensors } from '../../../shared/tensor-pack';
 import type { WeightSet } from '../../../shared/weights';
-import { fileWriteError, writeFileAtomic } from '../files/atomic-write';
+import { fileWriteError, removeStaleTemporariesIn, writeFileAtomic } from '../files/atomic-write';
 import { RUN_FILES } from './run-folder';
 import { readWeightsFolder, writeWeightsFolder } from './weights-folder';
 
@@ -49,6 +49,7 @@ export async function writeCheckpointFolder(runDir: string, folder: string, chec
   const target = join(runDir, folder);
   const temp = `${target}.partial-${randomBytes(4).toString('hex')}`;
   try {
+    await clearInterruptedWrites(target);
     await writeWeightsFolder(temp, checkpoint.weights);
     const { manifest, data } = packTensors(checkpoint.optimizer);
     await writeFileAtomic(join(temp, OPTIMIZER_BINARY), data, { what: 'the optimizer state' });
@@ -59,6 +60,33 @@ export async function writeCheckpointFolder(runDir: string, folder: string, chec
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw error instanceof StudioError ? error : fileWriteError(target, error, 'the checkpoint');
   }
+}
+
+/**
+ * What a writer killed mid-checkpoint left beside `target`: partial folders are removed, and a
+ * previous checkpoint moved aside (`.old-`) goes back when `target` itself is missing. One process
+ * trains a run at a time, so none of these belong to a live writer.
+ */
+async function clearInterruptedWrites(target: string): Promise<void> {
+  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  const base = basename(target);
+  for (const name of names) {
+    const leftover = join(dirname(target), name);
+    if (name.startsWith(`${base}.old-`) && !(await stat(target).then(() => true, () => false))) await rename(leftover, target);
+    else if (name.startsWith(`${base}.partial-`) || name.startsWith(`${base}.old-`)) await rm(leftover, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Clears what a training process killed mid-write left in its run folder: partial checkpoints and the
+ * temporary files of its other writes. Called by the parent once it knows the process is gone.
+ */
+export async function clearInterruptedRunWrites(runDir: string): Promise<void> {
+  for (const dir of [runDir, join(runDir, RUN_FILES.weights), join(runDir, RUN_FILES.initial), join(runDir, RUN_FILES.checkpoints)]) await removeStaleTemporariesIn(dir);
+  const checkpoints = join(runDir, RUN_FILES.checkpoints);
+  const names = await readdir(checkpoints).catch(() => [] as string[]);
+  const targets = new Set(names.flatMap((name) => /^(.+)\.(partial|old)-[0-9a-f]{8}$/.exec(name)?.[1] ?? []));
+  for (const target of targets) await clearInterruptedWrites(join(checkpoints, target));
 }
 
 /** Puts `source` at `target`, replacing a previous folder without a moment where neither exists whole. */

@@ -7,7 +7,9 @@ import type { Preprocessing } from '../../../shared/project/preprocessing';
 import { preprocessingSchema } from '../../../shared/project/preprocessing';
 import type { Project } from '../../../shared/project/project';
 import type { RunRecord } from '../../../shared/run/run-record';
+import { analyzeGraph } from '../../../shared/shapes/analyze';
 import { runRecordSchema } from '../../../shared/run/run-record';
+import { describeIssue } from '../../../shared/validation-messages';
 import type { WeightSet } from '../../../shared/weights';
 import { fileReadError, writeFileAtomic } from '../files/atomic-write';
 import { readProjectFile } from '../project/project-files';
@@ -71,7 +73,7 @@ async function readRunJson<T>(runDir: string, file: string, schema: z.ZodType<T>
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new StudioError('run-invalid', `${path}: ${formatPath(issue.path) || 'the file'} ${issue.message}; the run folder is damaged.`, {
+    throw new StudioError('run-invalid', `${path}: ${formatPath(issue.path) || 'the file'} ${describeIssue(issue)}; the run folder is damaged.`, {
       hint: 'Train again, or restore the file.',
       where: path,
     });
@@ -127,6 +129,17 @@ export async function readRunArtifacts(runDir: string, choice: WeightsChoice = '
   const record = await readRunRecord(runDir);
   const project = await readProjectFile(join(runDir, RUN_FILES.project));
   const labels = await readRunJson(runDir, RUN_FILES.labels, labelsSchema);
+  // Labels that do not fit the network would put wrong names on every prediction and export.
+  // The analysed shape, not the raw parameter: an Output whose parameters were lost takes its default classes.
+  const output = analyzeGraph(project.graph).flat;
+  const classes = output ? output.nodes.find((n) => n.id === output.outputId)?.outputShape[0] : undefined;
+  if (typeof classes === 'number' && labels.length !== classes) {
+    const path = join(runDir, RUN_FILES.labels);
+    throw new StudioError('run-invalid', `${path} names ${labels.length} class${labels.length === 1 ? '' : 'es'} but the run's network has ${classes} outputs; the run folder is damaged.`, {
+      hint: 'Restore labels.json from a copy of the run, or train again.',
+      where: path,
+    });
+  }
   const preprocessing = await readRunJson(runDir, RUN_FILES.preprocessing, preprocessingSchema);
   const candidates: (string | null)[] =
     choice === 'initial'

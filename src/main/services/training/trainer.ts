@@ -1,4 +1,3 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { trainJobParamsSchema, EngineJobResult } from '../../../shared/api/engine-protocol';
 import { StudioError } from '../../../shared/errors';
@@ -7,25 +6,29 @@ import { projectFromFile } from '../../../shared/project/codec';
 import type { Project } from '../../../shared/project/project';
 import type { RunEvent } from '../../../shared/run/run-events';
 import type { BackendRecord } from '../../../shared/run/run-record';
+import type { FlatGraph } from '../../../shared/shapes/analyze';
 import { analyzeGraph } from '../../../shared/shapes/analyze';
 import { issueSentence } from '../../../shared/shapes/issues';
-import type { WeightSet } from '../../../shared/weights';
 import type { CompiledModel } from '../engine';
-import { compileModel, loadBackend, readWeights, setTrainingStep, writeWeights } from '../engine';
+import { compileModel, loadBackend, readWeightsAsync, setTrainingStep, writeWeights } from '../engine';
 import type { Checkpoint, CheckpointState } from '../runs/checkpoints';
 import { epochCheckpointFolder, readCheckpointFolder, writeCheckpointFolder } from '../runs/checkpoints';
 import { appendRunEvent } from '../runs/metrics-file';
 import { RUN_FILES, readRunRecord, writeRunJson } from '../runs/run-folder';
 import { RunRecordWriter, checkRunFolderFree, prepareNewRunFolder } from '../runs/run-writer';
-import { readWeightsFolder, writeWeightsFolder } from '../runs/weights-folder';
+import { writeWeightsFolder } from '../runs/weights-folder';
 import { exportTfjs } from '../export/tfjs/tfjs-exporter';
 import { writeFolderAtomic } from '../export/output-paths';
 import { writeProjectFile } from '../project/project-files';
 import { studioVersion } from '../resources/studio-version';
+import { FeatureCache, planFeatureCache } from './feature-cache';
+import { enterPhase2, phaseOf, planPhases } from './fine-tune-phases';
+import { loadInitialWeights } from './initial-weights';
 import type { JobContext } from './job-context';
 import { LearningRateSchedule, updateEarlyStopping } from './learning-rate-schedule';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState } from './optimizer-factory';
-import { predictBatch, trainStep } from './train-step';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
+import { predictBatchAsync, trainStepAsync } from './train-step';
 import type { TrainingData } from './training-data';
 import { openTrainingData } from './training-data';
 
@@ -51,6 +54,8 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
   const loss = outputNode.params.loss as OutputLoss;
   const settings = project.training;
   const started = Date.now();
+  // Fine-tuning phases are checked before anything is written: an unknown layer leaves no run behind.
+  const phases = planPhases(flat, settings.fineTuning, settings.epochs);
 
   // Resume: read the run and its last complete checkpoint before touching anything.
   let checkpoint: Checkpoint | null = null;
@@ -69,7 +74,8 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
     await checkRunFolderFree(params.runDir);
   }
 
-  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend);
+  // The trainer reads results asynchronously, so WebGPU (which cannot read synchronously in Node) may train.
+  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend, { readsAsync: true });
   const backendRecord: BackendRecord = { name: backend.name, label: backend.label, reason: backend.reason, gpu: backend.gpu ?? null, versions: backend.versions };
   const data = await openTrainingData({ datasetPath: params.datasetPath, projectPath: params.projectPath, project, seed: settings.seed, control: ctx.control });
   try {
@@ -88,12 +94,14 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
     };
 
     const compiled = compileModel(flat, { seed: settings.seed });
+    let cache: FeatureCache | null = null;
     try {
-      const startWeights = checkpoint?.weights ?? (await initialWeights(project, params.projectPath));
-      if (startWeights) writeWeights(compiled, startWeights);
+      const warnings = [...data.warnings, ...phases.warnings];
+      if (checkpoint) writeWeights(compiled, checkpoint.weights);
+      else warnings.push(...(await loadInitialWeights(compiled, flat, project, params.projectPath)));
       // What training starts from, kept for the "before vs after training" filter views.
-      if (!checkpoint) await writeWeightsFolder(`${params.runDir}/${RUN_FILES.initial}`, readWeights(compiled));
-      const { optimizer, setLearningRate } = createOptimizer(settings.optimizer);
+      if (!checkpoint) await writeWeightsFolder(`${params.runDir}/${RUN_FILES.initial}`, await readWeightsAsync(compiled));
+      let { optimizer, setLearningRate } = createOptimizer(settings.optimizer);
       if (checkpoint) await restoreOptimizerState(optimizer, checkpoint.optimizer);
       const schedule = new LearningRateSchedule(settings.schedule, settings.optimizer.learningRate, settings.epochs, checkpoint?.state.schedule);
       let early = checkpoint?.state.earlyStopping ?? { bestLoss: null, bestEpoch: null, badEpochs: 0 };
@@ -113,7 +121,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
         batchSize: settings.batchSize,
         params: analysis.totals,
         resumedFrom: checkpoint ? checkpoint.state.epoch : null,
-        warnings: data.warnings,
+        warnings,
       });
 
       const inputShape = [data.preprocessing.height, data.preprocessing.width, data.preprocessing.channels];
@@ -121,13 +129,38 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
       let status: 'completed' | 'stopped' = 'completed';
       let message: string | null = null;
       let lastEpoch = firstEpoch - 1;
+      let inPhase2 = false;
+      let cachePlanned = false;
+      // Events carry their phase only in a two-phase run, so other runs' metrics read as before.
+      const phaseField = (epoch: number) => (phases.unfreezeFrom === null ? {} : { phase: phaseOf(phases, epoch) });
 
       for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
         if (ctx.control.stopRequested) {
           status = 'stopped';
           break;
         }
-        const rate = schedule.rateFor(epoch);
+        if (phaseOf(phases, epoch) === 2 && !inPhase2) {
+          inPhase2 = true;
+          enterPhase2(compiled, phases);
+          if (cache) {
+            cache.dispose();
+            cache = null;
+            await emit({ type: 'status', status: 'feature-cache', message: 'Feature cache off: the body trains from now on.', epoch, phase: 2, featureCache: { on: false, node: null } });
+          }
+          // A fresh optimizer for the new set of weights, as Keras's fine-tuning recompiles the model; a run
+          // resumed later in phase 2 keeps the one its checkpoint saved.
+          if (epoch === phases.phase2Start) {
+            optimizer.dispose();
+            ({ optimizer, setLearningRate } = createOptimizer(settings.optimizer));
+            const message = `Phase 2 from epoch ${epoch}: ${phases.unfreezeFrom} and the layers after it (${phases.unfreeze.length} in all) train too, at ${phases.learningRateFactor} times the learning rate.`;
+            await emit({ type: 'status', status: 'phase-change', message, epoch, phase: 2 });
+          }
+        }
+        if (!cachePlanned && !inPhase2) {
+          cachePlanned = true;
+          cache = await openFeatureCache(compiled, flat, data, project, emit, epoch, phaseField(epoch));
+        }
+        const rate = schedule.rateFor(epoch) * (inPhase2 ? phases.learningRateFactor : 1);
         setLearningRate(rate);
         const epochStart = Date.now();
         let lossSum = 0;
@@ -136,7 +169,9 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
         let batchIndex = 0;
         let lastBatchEvent = 0;
         let stoppedMidEpoch = false;
-        for await (const batch of data.trainBatches(epoch)) {
+        const replayed = cache?.isComplete ?? false;
+        const stepShape = cache?.featureShape ?? inputShape;
+        for await (const batch of cache ? cache.trainBatches(data, epoch) : data.trainBatches(epoch)) {
           if (ctx.control.isPaused) {
             await emit({ type: 'status', status: 'paused', message: `Paused in epoch ${epoch}.`, epoch });
             await ctx.control.whilePaused();
@@ -146,7 +181,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
             stoppedMidEpoch = true;
             break;
           }
-          const result = trainStep(compiled, optimizer, batch, { inputShape, classes, loss, weightDecay: settings.weightDecay });
+          const result = await trainStepAsync(compiled, optimizer, batch, { inputShape: stepShape, classes, loss, weightDecay: settings.weightDecay, ...(cache ? { model: cache.head } : {}) });
           step += 1;
           if (!Number.isFinite(result.loss)) {
             await failOnNonFinite(params.runDir, writer, epoch, batchIndex + 1, rate, data);
@@ -171,6 +206,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
               imagesPerSecond: seen / Math.max(elapsed, 1e-9),
               learningRate: rate,
               eta: remaining,
+              ...phaseField(epoch),
             });
           }
         }
@@ -180,7 +216,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
           break;
         }
         const trainSeconds = (Date.now() - epochStart) / 1000;
-        const val = data.valCount ? await validate(compiled, data, inputShape, classes, loss) : null;
+        const val = data.valCount ? await validate(compiled, data, inputShape, classes, loss, cache) : null;
         const epochSeconds = (Date.now() - epochStart) / 1000;
         seconds += epochSeconds;
         const monitored = val?.loss ?? lossSum / Math.max(seen, 1);
@@ -198,8 +234,9 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
           seconds: epochSeconds,
           learningRate: rate,
           eta: (settings.epochs - epoch) * epochSeconds,
-          dataWait: data.waitFraction(),
+          dataWait: replayed ? 0 : data.waitFraction(),
           best: next.improved,
+          ...phaseField(epoch),
         });
         const rateMessage = schedule.endEpoch(monitored);
         if (rateMessage) await emit({ type: 'status', status: 'learning-rate', message: rateMessage, epoch });
@@ -212,9 +249,9 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
           schedule: schedule.snapshot(),
           earlyStopping: early,
           seconds,
-          phase: 1,
+          phase: phaseOf(phases, epoch + 1),
         };
-        const weights = readWeights(compiled);
+        const weights = await readWeightsAsync(compiled);
         const optimizerState = await saveOptimizerState(optimizer);
         const folder = epochCheckpointFolder(epoch);
         await writeCheckpointFolder(params.runDir, folder, { state, weights, optimizer: optimizerState });
@@ -233,7 +270,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
       // Files that failed to decode during training join the report.
       await writeRunJson(params.runDir, RUN_FILES.datasetReport, data.report);
       // The final weights: what the network holds now (after a stop, what was trained so far).
-      const finalWeights = readWeights(compiled);
+      const finalWeights = await readWeightsAsync(compiled);
       await writeWeightsFolder(`${params.runDir}/${RUN_FILES.weights}`, finalWeights);
       // The model in TF.js format too, built from standard layers so plain tf.loadLayersModel reads it.
       const tfjsFiles = await exportTfjs({ flat, weights: finalWeights, labels: data.classes, preprocessing: data.preprocessing, producerVersion: studioVersion() });
@@ -257,7 +294,12 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
         seconds: (Date.now() - started) / 1000,
       });
       return { status, runDir: params.runDir, epochs: lastEpoch, bestEpoch: early.bestEpoch };
+    } catch (error) {
+      const failure = isOutOfMemory(error) ? outOfMemoryFailure(error, writer, backendRecord, settings.batchSize, data, params.runDir) : error;
+      await markFailed(writer, failure);
+      throw failure;
     } finally {
+      cache?.dispose();
       compiled.model.dispose();
     }
   } finally {
@@ -305,19 +347,38 @@ async function openRunRecord(
   return writer;
 }
 
-/** Weights the project starts from (an imported model, a previous run), resolved beside the project file. */
-async function initialWeights(project: Project, projectPath: string | null): Promise<WeightSet | null> {
-  if (!project.initialWeights) return null;
-  const path = isAbsolute(project.initialWeights.path) || !projectPath ? project.initialWeights.path : resolve(dirname(projectPath), project.initialWeights.path);
-  return readWeightsFolder(path);
+/** Plans the feature cache for phase 1 and says on the dashboard whether it is on and why. */
+async function openFeatureCache(
+  compiled: CompiledModel,
+  flat: FlatGraph,
+  data: TrainingData,
+  project: Project,
+  emit: (event: RunEvent) => Promise<void>,
+  epoch: number,
+  phase: { phase?: number },
+): Promise<FeatureCache | null> {
+  const plan = planFeatureCache(flat, compiled, {
+    enabled: project.training.fineTuning.featureCache,
+    augmented: data.augmented,
+    images: data.trainCount + data.valCount,
+    budgetBytes: project.dataset.cacheMegabytes * 2 ** 20,
+  });
+  if (plan.node === null) {
+    // Only a run with a frozen body hears why its head is not trained on cached outputs.
+    if (plan.why !== 'nothing-frozen') await emit({ type: 'status', status: 'feature-cache', message: `Feature cache off: ${plan.reason}.`, epoch, ...phase, featureCache: { on: false, node: null } });
+    return null;
+  }
+  const message = `Feature cache on: the frozen layers up to ${plan.node} run once per image and their outputs (${Math.ceil(plan.bytes / 2 ** 20)} MB) are reused, so the head trains alone from epoch ${epoch + 1} on.`;
+  await emit({ type: 'status', status: 'feature-cache', message, epoch, ...phase, featureCache: { on: true, node: plan.node } });
+  return new FeatureCache(compiled, flat, plan.node);
 }
 
-async function validate(compiled: CompiledModel, data: TrainingData, inputShape: number[], classes: number, loss: OutputLoss): Promise<{ loss: number; accuracy: number }> {
+async function validate(compiled: CompiledModel, data: TrainingData, inputShape: number[], classes: number, loss: OutputLoss, cache: FeatureCache | null = null): Promise<{ loss: number; accuracy: number }> {
   let sum = 0;
   let correct = 0;
   let seen = 0;
-  for await (const batch of data.validationBatches()) {
-    const probabilities = predictBatch(compiled, batch.x, batch.size, inputShape);
+  for await (const batch of cache ? cache.validationBatches(data) : data.validationBatches()) {
+    const probabilities = cache ? await predictBatchAsync(compiled, batch.x, batch.size, cache.featureShape, cache.head) : await predictBatchAsync(compiled, batch.x, batch.size, inputShape);
     for (let i = 0; i < batch.size; i++) {
       const row = probabilities.subarray(i * classes, (i + 1) * classes);
       const truth = batch.y[i]!;
@@ -335,6 +396,31 @@ async function validate(compiled: CompiledModel, data: TrainingData, inputShape:
     seen += batch.size;
   }
   return { loss: sum / Math.max(seen, 1), accuracy: correct / Math.max(seen, 1) };
+}
+
+/**
+ * A run that ends in an error (a full disk, images that cannot be read) says so in run.json, so it is
+ * never taken for a live or a crashed run. A NaN loss has marked it already; a disk too full for even
+ * this small write leaves it to the parent, which marks the run when the engine is gone.
+ */
+async function markFailed(writer: RunRecordWriter, error: unknown): Promise<void> {
+  if (writer.record.status !== 'running') return;
+  const message = error instanceof StudioError ? error.message : `Training failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+  await writer.update({ status: 'failed', message, finishedAt: new Date().toISOString(), finalWeights: writer.record.checkpoints.at(-1) ?? null, pid: null }).catch(() => undefined);
+}
+
+/** A run that ran out of (GPU) memory: the sentence names the batch and input size; the last checkpoint is kept. */
+function outOfMemoryFailure(error: unknown, writer: RunRecordWriter, backend: BackendRecord, batchSize: number, data: TrainingData, runDir: string): StudioError {
+  const p = data.preprocessing;
+  return outOfMemoryError(error, {
+    backend: backend.label,
+    gpu: backend.gpu,
+    batchSize,
+    input: [p.height, p.width, p.channels],
+    runDir,
+    lastCheckpoint: writer.record.checkpoints.at(-1) ?? null,
+    epochsCompleted: writer.record.epochsCompleted,
+  });
 }
 
 async function failOnNonFinite(runDir: string, writer: RunRecordWriter, epoch: number, batch: number, rate: number, data: TrainingData): Promise<never> {

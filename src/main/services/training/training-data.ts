@@ -7,7 +7,7 @@ import { resolvePreprocessing } from '../../../shared/project/preprocessing';
 import type { Project } from '../../../shared/project/project';
 import { analyzeGraph } from '../../../shared/shapes/analyze';
 import type { BatchLoader, DatasetSample } from '../data';
-import { computeChannelStats, createBatchLoader, decodeImageFile, normalizePixelsInto, scanImageFolder } from '../data';
+import { computeChannelStats, createBatchLoader, decodeImageFile, epochOrder, isAugmentationActive, normalizePixelsInto, scanImageFolder } from '../data';
 import type { JobControl } from './job-control';
 import type { ImageBatch } from './train-step';
 
@@ -22,6 +22,14 @@ export interface TrainingData {
   warnings: string[];
   /** Shuffled (seeded by the run seed and the epoch), augmented training batches. */
   trainBatches(epoch: number): AsyncIterable<ImageBatch>;
+  /**
+   * The files and labels of each training batch of an epoch, in the order `trainBatches` yields them
+   * (before files that fail to decode are dropped), without reading any image: a feature cache replays
+   * epochs from it.
+   */
+  batchPlan(epoch: number): { files: string[]; labels: number[] }[];
+  /** True when the training images are augmented (so no two epochs see the same pixels). */
+  augmented: boolean;
   validationBatches(): AsyncIterable<ImageBatch>;
   /** Fraction of the current epoch's time spent waiting for training batches. */
   waitFraction(): number;
@@ -90,6 +98,15 @@ export async function openTrainingData(options: TrainingDataOptions): Promise<Tr
     trainCount: index.train.length,
     valCount: index.validation.length,
     warnings: index.report.warnings.map((w) => w.message),
+    batchPlan(epoch) {
+      const order = epochOrder(index.train.length, train.seed, epoch, true);
+      const batchSize = project.training.batchSize;
+      return Array.from({ length: Math.ceil(order.length / batchSize) }, (_, b) => {
+        const picked = Array.from(order.subarray(b * batchSize, (b + 1) * batchSize), (i) => index.train[i]!);
+        return { files: picked.map((sample) => sample.path), labels: picked.map((sample) => sample.label) };
+      });
+    },
+    augmented: isAugmentationActive(project.dataset.augmentation),
     async *trainBatches(epoch) {
       epochStarted = Date.now();
       waitAtStart = train.stats().waitMs;

@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/errors';
 import { projectToFile } from '../../../shared/project/codec';
 import type { Project } from '../../../shared/project/project';
 import type { BackendChoice } from '../../../shared/project/settings';
+import { clearInterruptedRunWrites } from '../runs/checkpoints';
 import { RUN_FILES, readRunRecord, writeRunJson } from '../runs/run-folder';
 import { readProjectFile } from '../project/project-files';
 import { startPytorchTraining } from '../pytorch-engine';
@@ -92,6 +93,8 @@ function followCrash(runDir: string, job: EngineJob<'train'>): EngineJob<'train'
 }
 
 async function markCrashed(runDir: string, error: StudioError): Promise<void> {
+  // A process killed mid-write leaves temporary files and partial checkpoints: none stay behind.
+  await clearInterruptedRunWrites(runDir).catch(() => undefined);
   try {
     const record = await readRunRecord(runDir);
     if (record.status === 'crashed' || record.status === 'running') {

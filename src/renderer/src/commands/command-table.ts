@@ -31,6 +31,7 @@ export const COMMANDS = [
   { id: 'edit.group', label: 'Group into a block…', category: 'Edit', keys: ['Mod+G'] },
   { id: 'edit.ungroup', label: 'Ungroup block', category: 'Edit', keys: ['Mod+Shift+G'] },
   { id: 'edit.openBlock', label: 'Open block (show its layers)', category: 'Edit', keys: ['Enter'] },
+  { id: 'edit.freezeUntil', label: 'Freeze up to here', category: 'Edit', keys: [] },
   { id: 'view.autoLayout', label: 'Auto-layout left to right', category: 'View', keys: ['Mod+Shift+L'] },
   { id: 'view.fit', label: 'Zoom to fit', category: 'View', keys: ['Shift+1', 'F'] },
   { id: 'view.zoomIn', label: 'Zoom in', category: 'View', keys: ['Mod+=', 'Mod++'] },

@@ -11,7 +11,7 @@ import { useUiStore } from '../stores/ui-store';
 import { useWorkspaceStore } from '../stores/workspace-store';
 
 /** Commands that change the graph; they wait while a block's (read-only) inside is shown. */
-const EDITS: ReadonlySet<CommandId> = new Set(['edit.cut', 'edit.paste', 'edit.duplicate', 'edit.delete', 'edit.group', 'edit.ungroup', 'view.autoLayout']);
+const EDITS: ReadonlySet<CommandId> = new Set(['edit.cut', 'edit.paste', 'edit.duplicate', 'edit.delete', 'edit.group', 'edit.ungroup', 'edit.freezeUntil', 'view.autoLayout']);
 
 /**
  * Runs the window's commands by id: the keyboard, the toolbar and the Electron menu all come here,
@@ -66,6 +66,15 @@ export function useCommands() {
       }
       const ids = project.ungroup(block.id);
       ui.status = `Ungrouped ${block.id} into ${count(ids.length)}.`;
+    },
+    'edit.freezeUntil': () => {
+      const id = single();
+      if (!id) {
+        ui.status = 'Select the last layer to freeze.';
+        return;
+      }
+      const frozen = project.freezeUntil(id);
+      ui.status = frozen.length ? `Froze ${count(frozen.length)} up to ${id}: they keep their weights in training.` : `Nothing up to ${id} has weights to freeze.`;
     },
     'edit.openBlock': () => {
       const block = singleBlock();

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { StudioError } from '../../../shared/errors';
+import { freezeUntil as frozenUntil, replaceHead as withNewHead } from '../../../shared/finetune/graph-surgery';
 import { layoutGraph } from '../../../shared/graph/layout';
 import type { ModelGraph } from '../../../shared/graph/model-graph';
 import { findLayer } from '../../../shared/layers';
@@ -263,6 +264,30 @@ export const useProjectStore = defineStore('project', () => {
     return ids;
   }
 
+  /** "Freeze up to here": the layer and every layer before it keep their weights in training; returns the frozen ids. */
+  function freezeUntil(id: string): string[] {
+    let frozen: string[] = [];
+    changeGraph(`Freeze up to ${id}`, (g) => {
+      const result = frozenUntil(g, id, 'freeze up to here');
+      frozen = result.frozen;
+      const changed = result.graph.nodes.some((n, i) => JSON.stringify(n.params) !== JSON.stringify(g.nodes[i]!.params));
+      return changed ? result.graph : g;
+    });
+    return frozen;
+  }
+
+  /**
+   * "Replace head": keeps the layers up to `cutAfter` and adds global average pooling (after a feature
+   * map) and an Output for `classes`; the project's starting weights still fit the kept layers by id.
+   * Returns the new head's ids.
+   */
+  function replaceHead(cutAfter: string, classes: number): string[] {
+    const result = withNewHead(project.value.graph, { cutAfter, classes });
+    changeGraph(`Replace the head after ${cutAfter}`, () => result.graph);
+    selection.select([result.head.at(-1)!]);
+    return result.head;
+  }
+
   /** Saves a block definition in the project's palette. */
   function saveCustomBlock(block: CustomBlock): void {
     change(`Add ${block.name} to the palette`, (p) => ({ ...p, ui: withCustomBlock(p.ui, block) }));
@@ -313,6 +338,8 @@ export const useProjectStore = defineStore('project', () => {
     insert,
     group,
     ungroup,
+    freezeUntil,
+    replaceHead,
     saveCustomBlock,
     removeCustomBlock,
     rename,

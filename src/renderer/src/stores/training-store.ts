@@ -37,6 +37,21 @@ export function endMessage(run: LiveRun): { text: string; kind: 'success' | 'inf
   }
 }
 
+/** What the dashboard marks for a fine-tuning run: where phase 2 began, and whether the head trains on cached features. */
+export interface FineTuningNotes {
+  /** Epochs at which a phase began (phase 2 unfreezing the body), with the sentence. */
+  phaseChanges: { epoch: number; phase: number; message: string }[];
+  /** The latest word on the feature cache, or null when the run has none (nothing frozen). */
+  featureCache: { on: boolean; node: string | null; message: string } | null;
+}
+
+/** The phase marker and the "feature cache on" note of a run, from its status events. */
+export function fineTuningNotes(run: LiveRun): FineTuningNotes {
+  const phaseChanges = run.statuses.filter((s) => s.status === 'phase-change').map((s) => ({ epoch: s.epoch ?? 0, phase: s.phase ?? 2, message: s.message }));
+  const cache = run.statuses.filter((s) => s.status === 'feature-cache').at(-1);
+  return { phaseChanges, featureCache: cache ? { on: cache.featureCache?.on ?? false, node: cache.featureCache?.node ?? null, message: cache.message } : null };
+}
+
 /**
  * Training as the window sees it. The runs belong to the services (they outlive a reload of the
  * window): `attach` subscribes to their events and asks what is running, then every window follows

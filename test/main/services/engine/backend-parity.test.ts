@@ -37,6 +37,15 @@ const CASES: [name: string, input: [number, number, number], layers: Layers][] =
   ...ACTIVATIONS.map((a): [string, [number, number, number], Layers] => [`activation_${a}`, [4, 4, 3], [['layer', 'Activation', { activation: a, alpha: 0.2 }]]]),
   ['activation_elu_alpha', [4, 4, 3], [['layer', 'Activation', { activation: 'elu', alpha: 0.5 }]]],
   ['residual_add', [8, 8, 3], [['layer', 'Residual', { filters: 4, strides: 2 }]]],
+  ['depthwise_valid', [7, 7, 3], [['layer', 'DepthwiseConv2D', {}]]],
+  ['depthwise_same_stride2_multiplier2', [7, 8, 3], [['layer', 'DepthwiseConv2D', { depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu6' }]]],
+  ['depthwise_dilation_no_bias', [9, 9, 2], [['layer', 'DepthwiseConv2D', { dilation: 2, padding: 'same', useBias: false }]]],
+  ['depthwise_frozen', [6, 6, 3], [['layer', 'DepthwiseConv2D', { trainable: false }]]],
+  ['separable_valid', [7, 7, 3], [['layer', 'SeparableConv2D', { filters: 4 }]]],
+  ['separable_same_stride2_multiplier2', [8, 7, 3], [['layer', 'SeparableConv2D', { filters: 5, depthMultiplier: 2, strides: 2, padding: 'same' }]]],
+  ['zero_padding_asymmetric', [5, 5, 3], [['layer', 'ZeroPadding2D', { top: 0, bottom: 1, left: 0, right: 1 }], ['conv', 'Conv2D', { filters: 2, strides: 2 }]]],
+  ['inverted_residual_skip', [6, 6, 4], [['layer', 'InvertedResidual', { expansion: 2, filters: 4 }]]],
+  ['inverted_residual_stride2', [7, 7, 3], [['layer', 'InvertedResidual', { expansion: 3, filters: 5, strides: 2 }]]],
   ['inception_concatenate', [6, 6, 3], [['layer', 'Inception', { c1x1: 2, c3x3reduce: 2, c3x3: 3, c5x5reduce: 1, c5x5: 2, poolProj: 2, batchNorm: true }]]],
 ];
 

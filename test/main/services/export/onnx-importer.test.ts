@@ -243,15 +243,16 @@ describe('what the importer refuses', () => {
     const error = refusal(bytes);
     expect(error.code).toBe('onnx-unsupported');
     expect(error.message).toBe('model.onnx uses operators the studio does not support: Resize (node upsample1); LSTM (nodes lstm_a, lstm_b); com.microsoft.FusedConv (node custom).');
-    expect(error.hint).toMatch(/^The studio imports networks made of Conv, MaxPool, AveragePool/);
+    expect(error.hint).toMatch(/^The studio imports networks made of Conv \(group 1 or depthwise\), MaxPool, AveragePool/);
   });
 
   it('names_the_node_of_an_arrangement_it_cannot_express', () => {
-    const depthwise = handModel({
-      nodes: [node('Conv', ['x', 'w'], ['c'], { group: 3, kernel_shape: [3, 3] }, '/features/dw/Conv'), node('GlobalAveragePool', ['c'], ['y'])],
-      initializers: [floatTensor('w', [3, 1, 3, 3], seeded(27, 1))],
+    // Depthwise convolutions (one group per channel) import; other groupings do not.
+    const grouped = handModel({
+      nodes: [node('Conv', ['x', 'w1'], ['c1'], { kernel_shape: [1, 1] }), node('Conv', ['c1', 'w'], ['c'], { group: 3, kernel_shape: [3, 3] }, '/features/grouped/Conv'), node('GlobalAveragePool', ['c'], ['y'])],
+      initializers: [floatTensor('w1', [6, 3, 1, 1], seeded(18, 2)), floatTensor('w', [6, 2, 3, 3], seeded(108, 1))],
     });
-    expect(refusal(depthwise).message).toBe('model.onnx: node /features/dw/Conv (Conv) is a grouped or depthwise convolution (group = 3), which the studio\'s Conv2D does not have.');
+    expect(refusal(grouped).message).toBe('model.onnx: node /features/grouped/Conv (Conv) is a grouped convolution (3 groups of 2 of the 6 channels); the studio has ordinary (1 group) and depthwise (one group per channel) convolutions.');
     const countsPads = handModel({ nodes: [node('AveragePool', ['x'], ['y'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 }, 'avg')] });
     expect(refusal(countsPads).message).toBe('model.onnx: node avg (AveragePool) counts its padding in the averages (count_include_pad = 1); the studio\'s average pooling never does.');
     const oldSoftmax = handModel({ opset: 11, nodes: [node('Softmax', ['x'], ['y'], { axis: 1 }, 'sm')] });

@@ -28,7 +28,7 @@ describe('the inspector', () => {
     expect(filters.attributes('step')).toBe('1');
     expect((filters.element as HTMLInputElement).value).toBe('8');
     const activation = field(wrapper, 'activation').find('select');
-    expect(activation.findAll('option').map((o) => o.text())).toEqual(['relu', 'leaky-relu', 'elu', 'sigmoid', 'tanh', 'softmax', 'linear']);
+    expect(activation.findAll('option').map((o) => o.text())).toEqual(['relu', 'relu6', 'leaky-relu', 'elu', 'sigmoid', 'tanh', 'softmax', 'linear']);
     expect((activation.element as HTMLSelectElement).value).toBe('relu');
     expect(field(wrapper, 'trainable').find('input').attributes('type')).toBe('checkbox');
     expect(field(wrapper, 'padding').find('select').findAll('option').map((o) => o.attributes('value'))).toEqual(['valid', 'same', 'number']);

@@ -50,7 +50,8 @@ describe('the palette', () => {
       expect(TEMPLATES.find((t) => `template:${t.name}` === entry)!.description.toLowerCase()).toContain('pool');
     }
     await wrapper.find('[data-testid="palette-search"]').setValue('resnet');
-    expect(entries()).toEqual(['layer:Residual', 'template:resnet18', 'template:resnet34', 'template:resnet50', 'template:resnet-small']);
+    // MobileNetV2 matches on its description (inverted residual blocks).
+    expect(entries()).toEqual(['layer:Residual', 'template:resnet18', 'template:resnet34', 'template:resnet50', 'template:mobilenetv2', 'template:resnet-small']);
     await wrapper.find('[data-testid="palette-search"]').setValue('skip connection');
     expect(entries().filter((e) => e!.startsWith('layer:'))).toEqual(['layer:Add']);
     await wrapper.find('[data-testid="palette-search"]').setValue('zebra');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { conv2dLayer } from '../../../../shared/layers/conv2d';
 import { presetFilterValues } from '../../../../shared/layers/filter-presets';
 import type { ParamsOf } from '../../../../shared/layers/params';
-import { defaultAlpha } from '../activations';
+import { defaultAlpha, isReluLike } from '../activations';
 import { StudioConv2D } from '../studio-layers';
 import type { LayerBuilder } from './builder';
 import { applyLayer, onlyInput, paramsOf } from './builder';
@@ -16,7 +16,7 @@ export const buildConv2d: LayerBuilder = (inputs, context) => {
   const channels = input.shape[3] as number;
   const fixed = p.filterPreset ? presetFilterValues(Array.isArray(p.filterPreset) ? p.filterPreset : [p.filterPreset], channels) : p.filterValues;
   const seed = context.seed('kernel');
-  const reluLike = p.activation === 'relu' || p.activation === 'leaky-relu' || p.activation === 'elu';
+  const reluLike = isReluLike(p.activation);
   const layer = new StudioConv2D({
     name: context.name,
     trainable: p.trainable,

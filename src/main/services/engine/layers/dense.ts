@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ActivationName } from '../../../../shared/layers/activations';
 import type { denseLayer } from '../../../../shared/layers/dense';
 import type { ParamsOf } from '../../../../shared/layers/params';
-import { defaultAlpha } from '../activations';
+import { defaultAlpha, isReluLike } from '../activations';
 import { activationLayer } from './activation';
 import type { BuiltNode, LayerBuildContext, LayerBuilder } from './builder';
 import { onlyInput, paramsOf } from './builder';
@@ -10,8 +10,9 @@ import { onlyInput, paramsOf } from './builder';
 type DenseParams = ParamsOf<typeof denseLayer.params>;
 
 /** tf.layers.dense's own activation strings: the same functions, with elu's scale 1. */
-const NATIVE: Partial<Record<ActivationName, 'relu' | 'elu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear'>> = {
+const NATIVE: Partial<Record<ActivationName, 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear'>> = {
   relu: 'relu',
+  relu6: 'relu6',
   elu: 'elu',
   sigmoid: 'sigmoid',
   tanh: 'tanh',
@@ -21,7 +22,7 @@ const NATIVE: Partial<Record<ActivationName, 'relu' | 'elu' | 'sigmoid' | 'tanh'
 
 /** A fully-connected layer (Dense and Output share it), with a helper layer for leaky-relu. */
 export function buildFullyConnected(input: tf.SymbolicTensor, context: LayerBuildContext, units: number, activation: ActivationName, useBias: boolean, trainable: boolean): BuiltNode {
-  const reluLike = activation === 'relu' || activation === 'leaky-relu' || activation === 'elu';
+  const reluLike = isReluLike(activation);
   const seed = context.seed('kernel');
   const native = NATIVE[activation];
   const layer = tf.layers.dense({

@@ -4,12 +4,15 @@ import type { LayerBuilder } from './builder';
 import { buildConv2d } from './conv2d';
 import { buildBatchNorm } from './batch-norm';
 import { buildDense } from './dense';
+import { buildDepthwiseConv2d } from './depthwise-conv2d';
 import { buildDropout } from './dropout';
 import { buildFlatten } from './flatten';
 import { buildInput } from './input';
 import { buildAdd, buildConcatenate } from './merge';
 import { buildAvgPool2d, buildGlobalAvgPool, buildGlobalMaxPool, buildMaxPool2d } from './pooling';
 import { buildOutput } from './output';
+import { buildSeparableConv2d } from './separable-conv2d';
+import { buildZeroPadding2d } from './zero-padding';
 
 /**
  * One builder per primitive kind. Typed as a Record over PrimitiveKind, so a kind added to
@@ -18,6 +21,9 @@ import { buildOutput } from './output';
 export const LAYER_BUILDERS: Readonly<Record<PrimitiveKind, LayerBuilder>> = {
   Input: buildInput,
   Conv2D: buildConv2d,
+  DepthwiseConv2D: buildDepthwiseConv2d,
+  SeparableConv2D: buildSeparableConv2d,
+  ZeroPadding2D: buildZeroPadding2d,
   MaxPool2D: buildMaxPool2d,
   AvgPool2D: buildAvgPool2d,
   GlobalAvgPool: buildGlobalAvgPool,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from '../wasm-kernels/batch-norm-training';
 import type { BaseLayerArgs, CallKwargs, LayerShape } from './layer-base';
 import { isTraining, singleInput, singleShape } from './layer-base';
 
@@ -47,8 +48,8 @@ export class StudioBatchNorm extends tf.layers.Layer {
       if (!isTraining(kwargs) || !this.trainable) {
         return tf.batchNorm(x, this.movingMean!.read(), this.movingVariance!.read(), beta, gamma, this.epsilon);
       }
-      const axes = x.shape.slice(0, -1).map((_, i) => i);
-      const { mean, variance } = tf.moments(x, axes);
+      // One fused op with its own gradient on wasm (wasm-kernels/batch-norm-training.ts); moments + batchNorm elsewhere.
+      const { y, mean, variance } = batchNormTraining(x, gamma, beta, this.epsilon);
       const count = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
       const keep = this.momentum;
       tf.tidy(() => {
@@ -56,7 +57,7 @@ export class StudioBatchNorm extends tf.layers.Layer {
         this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), keep), tf.mul(mean, 1 - keep)));
         this.movingVariance!.write(tf.add(tf.mul(this.movingVariance!.read(), keep), tf.mul(unbiased, 1 - keep)));
       });
-      return tf.batchNorm(x, mean, variance, beta, gamma, this.epsilon);
+      return y;
     });
   }
 

@@ -4,7 +4,7 @@ import type { Padding } from '../../../../shared/layers/params';
 import { windowAxis } from '../../../../shared/layers/window';
 import { applyActivation, fusedActivation } from '../activations';
 import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { singleInput, singleShape, tfPadding } from './layer-base';
+import { isTraining, singleInput, singleShape, tfPadding } from './layer-base';
 
 export interface StudioConv2DArgs extends BaseLayerArgs {
   filters: number;
@@ -82,18 +82,20 @@ export class StudioConv2D extends tf.layers.Layer {
     return [batch ?? null, rows.out, cols.out, this.filters];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleInput(inputs) as tf.Tensor4D;
       const kernel = this.kernel!.read() as tf.Tensor4D;
       const bias = this.bias?.read();
       const pad = tfPadding(this.padding);
       const fused = fusedActivation(this.activation, this.alpha);
-      if (this.dilation === 1) {
+      if (this.dilation === 1 && !isTraining(kwargs)) {
         const y = tf.fused.conv2d({ x, filter: kernel, strides: this.strides, pad, bias, activation: fused ?? 'linear', leakyreluAlpha: this.alpha });
         return fused ? y : applyActivation(y, this.activation, this.alpha);
       }
-      // Dilated: plain ops, so the gradient is the project's dilation-capable Conv2D gradient.
+      // Training or dilated: plain ops, whose gradient (the project's Conv2D gradient) computes each
+      // part only when it is needed; TF.js's fused op computes the input's gradient even for the first
+      // layer, where nothing uses it.
       let y: tf.Tensor = tf.conv2d(x, kernel, this.strides, pad, 'NHWC', this.dilation);
       if (bias) y = tf.add(y, bias);
       return applyActivation(y, this.activation, this.alpha);

@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioActivation } from './activation-layer';
 import { StudioBatchNorm } from './batch-norm-layer';
 import { StudioConv2D } from './conv2d-layer';
+import { StudioDepthwiseConv2D } from './depthwise-conv2d-layer';
 import { StudioDropout } from './dropout-layer';
 import { StudioPool2D } from './pool2d-layer';
+import { StudioSeparableConv2D } from './separable-conv2d-layer';
 
 /** The project's own TF.js layer classes, listed once so a saved TF.js model can be read back. */
-export const STUDIO_LAYER_CLASSES = [StudioConv2D, StudioPool2D, StudioBatchNorm, StudioDropout, StudioActivation] as const;
+export const STUDIO_LAYER_CLASSES = [StudioConv2D, StudioPool2D, StudioBatchNorm, StudioDropout, StudioActivation, StudioDepthwiseConv2D, StudioSeparableConv2D] as const;
 
 let registered = false;
 
@@ -17,4 +19,4 @@ export function registerStudioLayers(): void {
   registered = true;
 }
 
-export { StudioActivation, StudioBatchNorm, StudioConv2D, StudioDropout, StudioPool2D };
+export { StudioActivation, StudioBatchNorm, StudioConv2D, StudioDepthwiseConv2D, StudioDropout, StudioPool2D, StudioSeparableConv2D };

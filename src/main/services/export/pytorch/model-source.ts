@@ -31,6 +31,19 @@ const HELPER_SOURCES: Record<ModelHelper, string[]> = {
     '    ones = torch.ones_like(x[:1, :1])',
     '    return pool(F.pad(x, pads)) / pool(F.pad(ones, pads))',
   ],
+  separable_conv2d: [
+    'class SeparableConv2d(nn.Module):',
+    '    """Keras\'s SeparableConv2D: a depthwise convolution (groups = input channels, `multiplier` filters',
+    '    each, no bias), then a 1x1 convolution to `filters` channels with the bias."""',
+    '',
+    '    def __init__(self, channels, multiplier, filters, kernel_size, stride=1, padding=0, dilation=1, bias=True):',
+    '        super().__init__()',
+    '        self.depthwise = nn.Conv2d(channels, channels * multiplier, kernel_size, stride=stride, padding=padding, dilation=dilation, groups=channels, bias=False)',
+    '        self.pointwise = nn.Conv2d(channels * multiplier, filters, 1, bias=bias)',
+    '',
+    '    def forward(self, x):',
+    '        return self.pointwise(self.depthwise(x))',
+  ],
 };
 
 /**

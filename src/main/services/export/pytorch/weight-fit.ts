@@ -1,29 +1,11 @@
 import { StudioError } from '../../../../shared/errors';
+import { weightShapesOf } from '../../../../shared/layers/weight-shapes';
 import type { FlatGraph, FlatNode } from '../../../../shared/shapes/analyze';
 import type { WeightRole, WeightSet } from '../../../../shared/weights';
 
 /** The weights a flat node holds, by role, with their shapes in the studio's (TF.js) layouts. */
 export function expectedWeightShapes(node: FlatNode): Partial<Record<WeightRole, number[]>> {
-  const input = node.inputShapes[0] ?? [];
-  const p = node.params;
-  switch (node.kind) {
-    case 'Conv2D': {
-      const k = p.kernelSize as number;
-      const filters = p.filters as number;
-      return { kernel: [k, k, input[2]!, filters], ...(p.useBias ? { bias: [filters] } : {}) };
-    }
-    case 'Dense':
-    case 'Output': {
-      const units = node.outputShape[0]!;
-      return { kernel: [input[0]!, units], ...(p.useBias ? { bias: [units] } : {}) };
-    }
-    case 'BatchNorm': {
-      const c = [input[input.length - 1]!];
-      return { gamma: c, beta: c, movingMean: c, movingVariance: c };
-    }
-    default:
-      return {};
-  }
+  return weightShapesOf(node);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ActivationName } from '../../../../shared/layers/activations';
 import { LEAKY_RELU_DEFAULT_ALPHA } from '../../../../shared/layers/activations';
 import type { Padding } from '../../../../shared/layers/params';
 import type { FlatNode } from '../../../../shared/shapes/analyze';
-import type { NodeWeights, WeightRole } from '../../../../shared/weights';
+import type { NodeWeights, WeightRole, WeightTensor } from '../../../../shared/weights';
 import { paddedPool } from './padded-pooling';
 
 /** What a standard-layer builder returns: the node's output and its layers with the weights they take, in order. */
@@ -18,9 +18,9 @@ export interface StandardNode {
 export type StandardBuilder = (node: FlatNode, inputs: tf.SymbolicTensor[], name: string) => StandardNode;
 
 /** tf.layers' activation strings that mean exactly the studio's function (elu with scale 1). */
-const NATIVE_ACTIVATIONS = new Set<ActivationName>(['relu', 'sigmoid', 'tanh', 'softmax', 'linear']);
+const NATIVE_ACTIVATIONS = new Set<ActivationName>(['relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'linear']);
 
-function nativeActivation(activation: ActivationName, alpha: number): 'relu' | 'elu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | null {
+function nativeActivation(activation: ActivationName, alpha: number): 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | null {
   if (activation === 'elu') return alpha === 1 ? 'elu' : null;
   return NATIVE_ACTIVATIONS.has(activation) ? (activation as 'relu') : null;
 }
@@ -73,12 +73,16 @@ function plain(output: tf.SymbolicTensor): StandardNode {
 
 type P = Record<string, unknown>;
 
+/** The input with a numeric padding's zeros added by a ZeroPadding2D (the conv then pads nothing). */
+function paddedInput(node: FlatNode, inputs: tf.SymbolicTensor[], name: string, padding: Padding): tf.SymbolicTensor {
+  const x = single(node, inputs);
+  if (typeof padding !== 'number' || padding === 0) return x;
+  return tf.layers.zeroPadding2d({ name: `${name}/pad`, padding: [[padding, padding], [padding, padding]] }).apply(x) as tf.SymbolicTensor;
+}
+
 const buildConv2d: StandardBuilder = (node, inputs, name) => {
   const p = node.params as P & { filters: number; kernelSize: number; strides: number; padding: Padding; dilation: number; useBias: boolean; activation: ActivationName };
-  let x = single(node, inputs);
-  if (typeof p.padding === 'number' && p.padding > 0) {
-    x = tf.layers.zeroPadding2d({ name: `${name}/pad`, padding: [[p.padding, p.padding], [p.padding, p.padding]] }).apply(x) as tf.SymbolicTensor;
-  }
+  const x = paddedInput(node, inputs, name, p.padding);
   const conv = tf.layers.conv2d({
     name,
     filters: p.filters,
@@ -90,6 +94,62 @@ const buildConv2d: StandardBuilder = (node, inputs, name) => {
     activation: nativeActivation(p.activation, builtInAlpha(p.activation)) ?? 'linear',
   });
   return withActivation(conv, x, name, p.activation, p.useBias ? ['kernel', 'bias'] : ['kernel']);
+};
+
+type DepthwiseParams = P & { kernelSize: number; depthMultiplier: number; strides: number; padding: Padding; dilation: number; useBias: boolean; activation: ActivationName };
+
+/**
+ * DepthwiseConv2D → tf.layers.depthwiseConv2d, which ignores dilation: a dilated kernel is written as
+ * the undilated kernel of its extent with zeros between the taps (`WEIGHT_CONVERSIONS`), which is the
+ * same convolution.
+ */
+const buildDepthwiseConv2d: StandardBuilder = (node, inputs, name) => {
+  const p = node.params as DepthwiseParams;
+  const conv = tf.layers.depthwiseConv2d({
+    name,
+    kernelSize: p.dilation * (p.kernelSize - 1) + 1,
+    depthMultiplier: p.depthMultiplier,
+    strides: p.strides,
+    padding: p.padding === 'same' ? 'same' : 'valid',
+    useBias: p.useBias,
+    activation: nativeActivation(p.activation, builtInAlpha(p.activation)) ?? 'linear',
+  });
+  return withActivation(conv, paddedInput(node, inputs, name, p.padding), name, p.activation, p.useBias ? ['kernel', 'bias'] : ['kernel']);
+};
+
+const buildSeparableConv2d: StandardBuilder = (node, inputs, name) => {
+  const p = node.params as DepthwiseParams & { filters: number };
+  const conv = tf.layers.separableConv2d({
+    name,
+    filters: p.filters,
+    kernelSize: p.kernelSize,
+    depthMultiplier: p.depthMultiplier,
+    strides: p.strides,
+    padding: p.padding === 'same' ? 'same' : 'valid',
+    dilationRate: p.dilation,
+    useBias: p.useBias,
+    activation: nativeActivation(p.activation, builtInAlpha(p.activation)) ?? 'linear',
+  });
+  return withActivation(conv, paddedInput(node, inputs, name, p.padding), name, p.activation, p.useBias ? ['depthwiseKernel', 'pointwiseKernel', 'bias'] : ['depthwiseKernel', 'pointwiseKernel']);
+};
+
+/** A dilated depthwise kernel `[n, n, C, M]` spread to its extent `[e, e, C, M]`, zeros between the taps. */
+function spreadDepthwiseKernel(node: FlatNode, tensor: WeightTensor): WeightTensor {
+  const dilation = node.params.dilation as number;
+  const [k, , channels, multiplier] = tensor.shape as [number, number, number, number];
+  if (dilation === 1) return tensor;
+  const extent = dilation * (k - 1) + 1;
+  const depth = channels * multiplier;
+  const values = new Float32Array(extent * extent * depth);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) values.set(tensor.values.subarray((a * k + b) * depth, (a * k + b + 1) * depth), (a * dilation * extent + b * dilation) * depth);
+  }
+  return { shape: [extent, extent, channels, multiplier], values };
+}
+
+/** Weights whose standard layer holds them in another form than the studio's. */
+const WEIGHT_CONVERSIONS: Partial<Record<PrimitiveKind, Partial<Record<WeightRole, (node: FlatNode, tensor: WeightTensor) => WeightTensor>>>> = {
+  DepthwiseConv2D: { kernel: spreadDepthwiseKernel },
 };
 
 function buildPool(mode: 'max' | 'avg'): StandardBuilder {
@@ -128,6 +188,12 @@ export const STANDARD_BUILDERS: Readonly<Record<PrimitiveKind, StandardBuilder>>
     return plain(tf.input({ name, shape: [height, width, channels] }));
   },
   Conv2D: buildConv2d,
+  DepthwiseConv2D: buildDepthwiseConv2d,
+  SeparableConv2D: buildSeparableConv2d,
+  ZeroPadding2D: (node, inputs, name) => {
+    const p = node.params as P & { top: number; bottom: number; left: number; right: number };
+    return plain(tf.layers.zeroPadding2d({ name, padding: [[p.top, p.bottom], [p.left, p.right]] }).apply(single(node, inputs)) as tf.SymbolicTensor);
+  },
   MaxPool2D: buildPool('max'),
   AvgPool2D: buildPool('avg'),
   GlobalAvgPool: (node, inputs, name) => plain(tf.layers.globalAveragePooling2d({ name, dataFormat: 'channelsLast' }).apply(single(node, inputs)) as tf.SymbolicTensor),
@@ -159,7 +225,9 @@ export const STANDARD_BUILDERS: Readonly<Record<PrimitiveKind, StandardBuilder>>
 export function layerWeights(node: FlatNode, layer: tf.layers.Layer, roles: WeightRole[], weights: NodeWeights | undefined): tf.Tensor[] {
   return roles.map((role, i) => {
     const expected = layer.weights[i]!.shape as number[];
-    const tensor = weights?.[role];
+    const stored = weights?.[role];
+    const convert = WEIGHT_CONVERSIONS[node.kind]?.[role];
+    const tensor = stored && convert ? convert(node, stored) : stored;
     const shape = `[${expected.join(', ')}]`;
     if (!tensor) {
       throw new StudioError('run-invalid', `The weights hold no ${role} for layer ${node.id} (expected ${shape}).`, {

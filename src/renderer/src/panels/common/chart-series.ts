@@ -17,3 +17,9 @@ export const CURVE_COLORS = {
   runA: 'var(--accent)',
   runB: '#c2185b',
 } as const;
+
+/** A labelled vertical line across a chart at `x` (where a fine-tuning run's phase 2 begins). */
+export interface ChartMarker {
+  x: number;
+  label: string;
+}

@@ -43,10 +43,18 @@ describe('generateModelSource', () => {
     expect(text).toContain('self.bn_frozen = nn.BatchNorm2d(6, eps=0.001, momentum=0.2)');
     expect(text).toContain('self.bn_frozen.requires_grad_(False)');
     expect(text).toContain('FROZEN_BATCH_NORMS = ("bn_frozen", )');
-    expect(text).toContain('self.bn_vec = nn.BatchNorm1d(31, eps=0.00001, momentum=0.1)');
+    expect(text).toContain('self.bn_vec = nn.BatchNorm1d(36, eps=0.00001, momentum=0.1)');
+    // Depthwise convolutions are grouped nn.Conv2d; separable ones model.py's own module; ZeroPadding2D an F.pad.
+    expect(text).toContain('zero_pad = F.pad(avg_same, (0, 2, 1, 0))');
+    expect(text).toContain('self.depthwise = nn.Conv2d(6, 12, kernel_size=3, stride=2, groups=6)');
+    expect(text).toContain('depthwise = F.relu6(self.depthwise(depthwise))');
+    expect(text).toContain('self.separable = SeparableConv2d(12, 2, 5, kernel_size=3, padding=1)');
+    expect(text).toContain('class SeparableConv2d(nn.Module):');
+    expect(text).toContain('"separable": ("separable", "separable"),');
+    expect(text).toContain('"dw_dilated": ("dw_dilated", "depthwise"),');
     // Flatten in NHWC order; softmax over channels on maps; activation parameters carried.
     expect(text).toContain('x = torch.flatten(cat_maps.permute(0, 2, 3, 1), 1)');
-    expect(text).toContain('x = torch.softmax(conv_dil, dim=1)');
+    expect(text).toContain('soft = torch.softmax(conv_dil, dim=1)');
     expect(text).toContain('x = F.elu(x, 0.5)');
     expect(text).toContain('x = F.leaky_relu(x, 0.2)');
     expect(text).toContain('self.dense.requires_grad_(False)');
@@ -58,7 +66,7 @@ describe('generateModelSource', () => {
     for (const template of TEMPLATES.filter((t) => t.small || t.name === 'lenet5')) {
       const graph = flat(buildTemplate(template.name, { input: { height: 32, width: 32, channels: 3 }, classes: 4 }));
       const source = generateModelSource(graph, OPTIONS);
-      const weighted = graph.nodes.filter((n) => ['Conv2D', 'Dense', 'Output', 'BatchNorm'].includes(n.kind)).map((n) => n.id);
+      const weighted = graph.nodes.filter((n) => ['Conv2D', 'DepthwiseConv2D', 'Dense', 'Output', 'BatchNorm'].includes(n.kind)).map((n) => n.id);
       expect([...source.weightNodes.keys()], template.name).toEqual(weighted);
       for (const id of weighted) {
         const { attribute } = source.weightNodes.get(id)!;

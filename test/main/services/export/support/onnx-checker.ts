@@ -59,6 +59,12 @@ function opRule(op: string, opset: number): OpRule | null {
       return opset >= 13 ? { attributes: {}, inputs: [1, 2] } : { attributes: { axes: 'ints' }, inputs: [1, 1] };
     case 'Identity':
       return { attributes: {}, inputs: [1, 1] };
+    case 'Clip':
+      // min and max became optional inputs in opset 11.
+      return { attributes: {}, inputs: [1, 3] };
+    case 'Pad':
+      // pads became an input in opset 11 (the constant value an optional third, axes a fourth from 18).
+      return { attributes: { mode: 'string' }, inputs: [2, 3] };
     default:
       return null;
   }

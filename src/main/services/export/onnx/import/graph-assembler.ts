@@ -59,6 +59,13 @@ export class GraphAssembler {
     node.params = params;
   }
 
+  /** Takes out a node nothing reads yet (two ONNX nodes merged into one studio node), with its weights. */
+  remove(id: string): void {
+    if ([...this.nodes.values()].some((n) => n.inputs.includes(id))) throw new Error(`${id} is read by another node and cannot be removed.`);
+    this.nodes.delete(id);
+    delete this.weights[id];
+  }
+
   /** The graph and weights, keeping only the nodes the output depends on; the others are listed. */
   finish(outputId: string): { graph: ModelGraph; weights: WeightSet; dropped: AssembledNode[] } {
     const needed = new Set<string>();

@@ -10,6 +10,8 @@ export interface PendingPad {
   value: number;
   /** The Pad node, for messages. */
   source: string;
+  /** Id candidates for a ZeroPadding2D node, should the padding not fold into what reads it. */
+  hints: string[];
 }
 
 /** A constant (initializer, Constant, or computed from shapes). In shape arithmetic NaN stands for the symbolic batch size. */
@@ -87,8 +89,20 @@ export function mapInput(context: ImportContext, node: ReadNode, index = 0, opti
     const got = !value ? 'nothing' : value.kind === 'const' ? 'a constant' : value.kind === 'vector' ? 'a vector' : 'a channels-last (NHWC) tensor';
     throw patternError(context, node, `needs a channels-first (NCHW) feature map but receives ${got}`);
   }
-  if (value.pad && !options.allowPad) throw patternError(context, node, `reads the output of the Pad node ${value.pad.source}, whose padding cannot be folded into it`);
-  return value;
+  return options.allowPad ? value : padded(context, node, value);
+}
+
+/**
+ * A map with its pending padding made real: zeros become a ZeroPadding2D node (Keras's asymmetric
+ * padding, a Pad before a layer that cannot take it); any other value is a pattern the studio lacks.
+ */
+export function padded(context: ImportContext, node: ReadNode, value: MapValue): MapValue {
+  const pad = value.pad;
+  if (!pad) return value;
+  if (pad.value !== 0) throw patternError(context, node, `reads the output of the Pad node ${pad.source}, which pads with ${pad.value} and cannot be folded into it`);
+  const [top, left, bottom, right] = pad.pads;
+  const created = context.assembler.add('ZeroPadding2D', { top, left, bottom, right }, [value.node], pad.hints, pad.source);
+  return { kind: 'map', node: created.id, shape: created.shape as MapShape, layout: value.layout };
 }
 
 /** An INT attribute, or the operator's default. */

@@ -28,6 +28,12 @@ export function emitActivation(graph: OnnxGraphBuilder, input: string, activatio
       return input;
     case 'relu':
       return graph.addNode('Relu', [input], options);
+    case 'relu6': {
+      // Clip's bounds are inputs from opset 11 (the lowest the studio writes), scalars of the data's type.
+      const min = graph.addFloatInitializer(`${names.name}/min`, [], Float32Array.of(0));
+      const max = graph.addFloatInitializer(`${names.name}/max`, [], Float32Array.of(6));
+      return graph.addNode('Clip', [input, min, max], options);
+    }
     case 'leaky-relu':
       return graph.addNode('LeakyRelu', [input], { ...options, attributes: { alpha } });
     case 'elu':

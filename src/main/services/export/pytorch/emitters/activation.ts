@@ -15,6 +15,8 @@ export function applyActivation(activation: ActivationName, expr: string, option
   switch (activation) {
     case 'relu':
       return `F.relu(${expr})`;
+    case 'relu6':
+      return `F.relu6(${expr})`;
     case 'leaky-relu':
       return `F.leaky_relu(${expr}, ${pyFloat(options.alpha)})`;
     case 'elu':

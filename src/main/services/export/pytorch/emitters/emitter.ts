@@ -3,10 +3,10 @@ import { windowAxis } from '../../../../../shared/layers/window';
 import type { FlatNode } from '../../../../../shared/shapes/analyze';
 
 /** How the studio's weight roles of a node map onto its PyTorch submodule (studio_format.py: TORCH_NAMES). */
-export type TorchWeightLayout = 'conv2d' | 'dense' | 'batch_norm';
+export type TorchWeightLayout = 'conv2d' | 'dense' | 'batch_norm' | 'depthwise' | 'separable';
 
-/** Module-level helper functions a node's code calls; written into model.py once when used. */
-export type ModelHelper = 'average_of_real_cells';
+/** Module-level helper functions (and classes) a node's code calls; written into model.py once when used. */
+export type ModelHelper = 'average_of_real_cells' | 'separable_conv2d';
 
 /** What an emitter gets for one flat node. */
 export interface EmitContext {

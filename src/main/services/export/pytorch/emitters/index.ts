@@ -2,6 +2,7 @@ import type { PrimitiveKind } from '../../../../../shared/layers';
 import { emitActivation } from './activation';
 import { emitConv2d } from './conv2d';
 import { emitDense, emitOutput } from './dense';
+import { emitDepthwiseConv2d, emitSeparableConv2d, emitZeroPadding2d } from './depthwise-conv2d';
 import type { PytorchEmitter } from './emitter';
 import { emitBatchNorm, emitDropout } from './normalization';
 import { emitAvgPool2d, emitGlobalAvgPool, emitGlobalMaxPool, emitMaxPool2d } from './pooling';
@@ -14,6 +15,9 @@ import { emitAdd, emitConcatenate, emitFlatten, emitInput } from './structure';
 export const PYTORCH_EMITTERS: Readonly<Record<PrimitiveKind, PytorchEmitter>> = {
   Input: emitInput,
   Conv2D: emitConv2d,
+  DepthwiseConv2D: emitDepthwiseConv2d,
+  SeparableConv2D: emitSeparableConv2d,
+  ZeroPadding2D: emitZeroPadding2d,
   MaxPool2D: emitMaxPool2d,
   AvgPool2D: emitAvgPool2d,
   GlobalAvgPool: emitGlobalAvgPool,

@@ -11,7 +11,8 @@ export function graphOf(rows: [id: string, kind: string, params: Record<string, 
  * Every primitive kind, with each way the emitters write padding: an odd `same` (explicit F.pad),
  * dilation, pools padded past half their window (explicit -inf pad, the real-cells average), equal
  * pads inside nn.MaxPool2d / nn.AvgPool2d, frozen BatchNorm on a map, BatchNorm on a vector, softmax
- * over channels, flatten of a map and of a vector, merges of maps and of vectors. Odd sizes on purpose.
+ * over channels, flatten of a map and of a vector, merges of maps and of vectors, depthwise and separable
+ * convolutions (an odd `same`, a multiplier, dilation), ZeroPadding2D and relu6. Odd sizes on purpose.
  */
 export function everyKindGraph(): ModelGraph {
   return graphOf([
@@ -33,7 +34,13 @@ export function everyKindGraph(): ModelGraph {
     ['gavg', 'GlobalAvgPool', {}, ['sum']],
     ['flat_map', 'Flatten', {}, ['cat_maps']],
     ['dense_map', 'Dense', { units: 7, activation: 'tanh' }, ['flat_map']],
-    ['cat_vec', 'Concatenate', {}, ['gmax', 'gavg', 'dense_map']],
+    ['zero_pad', 'ZeroPadding2D', { top: 1, bottom: 0, left: 0, right: 2 }, ['avg_same']],
+    ['depthwise', 'DepthwiseConv2D', { kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu6' }, ['zero_pad']],
+    ['separable', 'SeparableConv2D', { filters: 5, kernelSize: 3, depthMultiplier: 2, padding: 1, activation: 'leaky-relu' }, ['depthwise']],
+    ['dw_dilated', 'DepthwiseConv2D', { kernelSize: 2, dilation: 2, padding: 'same', useBias: false, trainable: false }, ['separable']],
+    ['six', 'Activation', { activation: 'relu6' }, ['dw_dilated']],
+    ['gsep', 'GlobalAvgPool', {}, ['six']],
+    ['cat_vec', 'Concatenate', {}, ['gmax', 'gavg', 'dense_map', 'gsep']],
     ['bn_vec', 'BatchNorm', {}, ['cat_vec']],
     ['act_elu', 'Activation', { activation: 'elu', alpha: 0.5 }, ['bn_vec']],
     ['act_leaky', 'Activation', { activation: 'leaky-relu', alpha: 0.2 }, ['act_elu']],

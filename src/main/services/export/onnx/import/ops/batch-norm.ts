@@ -1,6 +1,6 @@
 import type { MapShape } from '../../../../../../shared/tensor-shape';
 import type { ImportContext } from '../import-context';
-import { constInput, floatAttribute, idHints, inputValue, intAttribute, patternError, setOutput } from '../import-context';
+import { constInput, floatAttribute, idHints, inputValue, intAttribute, padded, patternError, setOutput } from '../import-context';
 import type { ReadNode } from '../onnx-model-reader';
 
 /**
@@ -9,8 +9,9 @@ import type { ReadNode } from '../onnx-model-reader';
  * per-value parameters move with the values.
  */
 export function importBatchNormalization(context: ImportContext, node: ReadNode): void {
-  const x = inputValue(context, node, 0);
-  if (!x || x.kind === 'const' || (x.kind === 'map' && (x.layout !== 'nchw' || x.pad))) throw patternError(context, node, 'needs a channels-first feature map or a vector');
+  const raw = inputValue(context, node, 0);
+  if (!raw || raw.kind === 'const' || (raw.kind === 'map' && raw.layout !== 'nchw')) throw patternError(context, node, 'needs a channels-first feature map or a vector');
+  const x = raw.kind === 'map' ? padded(context, node, raw) : raw;
   if (intAttribute(node, 'training_mode', 0) !== 0 || node.outputs.slice(1).some((o) => o && (context.consumers.get(o) ?? 0) > 0)) {
     throw patternError(context, node, 'is in training mode (it outputs batch statistics)', 'Export the model in evaluation mode (PyTorch: model.eval()).');
   }

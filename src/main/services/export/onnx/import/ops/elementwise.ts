@@ -1,7 +1,7 @@
 import type { ActivationName } from '../../../../../../shared/layers/activations';
 import { LEAKY_RELU_DEFAULT_ALPHA } from '../../../../../../shared/layers/activations';
 import type { ImportContext, MapValue, Value, VectorValue } from '../import-context';
-import { float32, floatAttribute, idHints, inputValue, intAttribute, patternError, setOutput, soleConsumer } from '../import-context';
+import { constInput, float32, floatAttribute, idHints, inputValue, intAttribute, padded, patternError, setOutput, soleConsumer } from '../import-context';
 import type { ReadNode } from '../onnx-model-reader';
 
 /** A map or vector the network computes (not a constant, not waiting for a Pad to fold). */
@@ -9,8 +9,7 @@ function dataInput(context: ImportContext, node: ReadNode, index: number): MapVa
   const value = inputValue(context, node, index);
   if (!value || value.kind === 'const') throw patternError(context, node, 'is applied to a constant instead of the network\'s data');
   if (value.kind === 'map' && value.layout !== 'nchw') throw patternError(context, node, 'is applied to a channels-last (NHWC) tensor');
-  if (value.kind === 'map' && value.pad) throw patternError(context, node, `reads the Pad node ${value.pad.source}, whose padding cannot be folded into it`);
-  return value;
+  return value.kind === 'map' ? padded(context, node, value) : value;
 }
 
 /** The same value, now produced by another studio node. */
@@ -23,15 +22,18 @@ function builtInAlpha(activation: ActivationName): number {
   return activation === 'elu' ? 1 : LEAKY_RELU_DEFAULT_ALPHA;
 }
 
+/** Kinds with an activation parameter, into which a following activation node folds. */
+const FOLDS_ACTIVATION = new Set<string>(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
+
 /**
- * Applies an activation: folded into the Conv2D or Dense that produced the input when nothing else
+ * Applies an activation: folded into the Conv2D, DepthwiseConv2D, SeparableConv2D or Dense that produced the input when nothing else
  * reads that output and the alpha is the one those layers use, else an Activation node.
  */
 function applyActivation(context: ImportContext, node: ReadNode, activation: ActivationName, alpha: number): void {
   const x = dataInput(context, node, 0);
   const producer = context.assembler.nodes.get(x.node)!;
   const foldable =
-    (producer.kind === 'Conv2D' || producer.kind === 'Dense') &&
+    FOLDS_ACTIVATION.has(producer.kind) &&
     producer.params.activation === 'linear' &&
     soleConsumer(context, node.inputs[0]!) &&
     (activation !== 'leaky-relu' && activation !== 'elu' ? true : Math.abs(alpha - builtInAlpha(activation)) < 1e-6);
@@ -57,6 +59,31 @@ const ACTIVATION_OPS: Record<string, { activation: ActivationName; alpha: number
 export function importActivation(context: ImportContext, node: ReadNode): void {
   const { activation, alpha } = ACTIVATION_OPS[node.opType]!;
   applyActivation(context, node, activation, floatAttribute(node, 'alpha', alpha));
+}
+
+/** A number of a Clip bound: the attribute before opset 11, an optional constant input from 11 on. */
+function clipBound(context: ImportContext, node: ReadNode, name: 'min' | 'max', index: number): number | null {
+  if (context.model.opset < 11) {
+    const value = node.attributes.get(name);
+    return typeof value === 'number' ? value : null;
+  }
+  if (!node.inputs[index]) return null;
+  const tensor = constInput(context, node, index, `${name} bound`);
+  if (tensor.values.length !== 1) throw patternError(context, node, `has a ${name} bound of ${tensor.values.length} values instead of one`);
+  return tensor.values[0]!;
+}
+
+/**
+ * Clip(0, 6) → relu6 (PyTorch's ReLU6, Keras's relu6, as both exporters write it); Clip(0) without an
+ * upper bound → relu. Other bounds are not an activation the studio has.
+ */
+export function importClip(context: ImportContext, node: ReadNode): void {
+  const min = clipBound(context, node, 'min', 1);
+  const max = clipBound(context, node, 'max', 2);
+  const unbounded = max === null || max >= 3.4e38;
+  if (min === 0 && max === 6) return applyActivation(context, node, 'relu6', 0);
+  if (min === 0 && unbounded) return applyActivation(context, node, 'relu', 0);
+  throw patternError(context, node, `clips to [${min ?? '-inf'}, ${max ?? 'inf'}]; the studio's activations clip only to [0, 6] (relu6) or [0, inf) (relu)`);
 }
 
 /**
@@ -97,6 +124,8 @@ function mergeInputs(context: ImportContext, node: ReadNode, values: (MapValue |
  * before it (MatMul + Add, or a Conv exported without bias); any other constant is refused.
  */
 export function importAdd(context: ImportContext, node: ReadNode): void {
+  // A damaged file can leave a join with nothing to join.
+  if (!node.inputs.some(Boolean)) throw patternError(context, node, 'has no inputs');
   const operands = node.inputs.map((_, i) => inputValue(context, node, i)!);
   const constIndex = operands.findIndex((v) => v.kind === 'const');
   if (node.opType === 'Add' && constIndex >= 0) return addBias(context, node, constIndex);
@@ -127,6 +156,7 @@ function addBias(context: ImportContext, node: ReadNode, constIndex: number): vo
 
 /** Concat of computed tensors along the channels (maps) or values (vectors) → Concatenate. */
 export function importConcat(context: ImportContext, node: ReadNode): void {
+  if (!node.inputs.some(Boolean)) throw patternError(context, node, 'has no inputs');
   const values = node.inputs.map((_, i) => dataInput(context, node, i));
   mergeInputs(context, node, values);
   const first = values[0]!;

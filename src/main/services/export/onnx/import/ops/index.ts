@@ -5,8 +5,8 @@ import { importBatchNormalization } from './batch-norm';
 import { allInputsConstant, foldConstant, importCast, importConstant, importShape } from './constants';
 import { importConv } from './conv';
 import { importGemm, importMatMul } from './dense';
-import { importActivation, importAdd, importConcat, importSoftmax } from './elementwise';
-import { importAveragePool, importGlobalAveragePool, importGlobalMaxPool, importMaxPool } from './pooling';
+import { importActivation, importAdd, importClip, importConcat, importSoftmax } from './elementwise';
+import { importAveragePool, importGlobalAveragePool, importGlobalMaxPool, importMaxPool, importReduceMean } from './pooling';
 import { importFlatten, importPad, importPassThrough, importReshape, importSqueeze, importTranspose } from './shape-ops';
 
 export type OpImporter = (context: ImportContext, node: ReadNode) => void;
@@ -25,6 +25,7 @@ export const OP_IMPORTERS: Readonly<Record<string, OpImporter>> = {
   AveragePool: importAveragePool,
   GlobalAveragePool: importGlobalAveragePool,
   GlobalMaxPool: importGlobalMaxPool,
+  ReduceMean: importReduceMean,
   Gemm: importGemm,
   MatMul: importMatMul,
   Add: importAdd,
@@ -34,6 +35,7 @@ export const OP_IMPORTERS: Readonly<Record<string, OpImporter>> = {
   Elu: importActivation,
   Sigmoid: importActivation,
   Tanh: importActivation,
+  Clip: importClip,
   Softmax: importSoftmax,
   BatchNormalization: importBatchNormalization,
   Concat: importConcat,
@@ -57,11 +59,12 @@ export const OP_IMPORTERS: Readonly<Record<string, OpImporter>> = {
 
 /** The operators that make layers, for the hint of the "unsupported operators" error. */
 export const LAYER_OPERATORS = [
-  'Conv',
+  'Conv (group 1 or depthwise)',
   'MaxPool',
   'AveragePool',
   'GlobalAveragePool',
   'GlobalMaxPool',
+  'ReduceMean (over height and width)',
   'Gemm',
   'MatMul(+Add)',
   'Relu',
@@ -69,6 +72,7 @@ export const LAYER_OPERATORS = [
   'Elu',
   'Sigmoid',
   'Tanh',
+  'Clip (0 to 6: ReLU6)',
   'Softmax',
   'BatchNormalization',
   'Add',

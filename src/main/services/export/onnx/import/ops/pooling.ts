@@ -1,6 +1,6 @@
 import type { MapShape } from '../../../../../../shared/tensor-shape';
 import type { ImportContext } from '../import-context';
-import { idHints, intAttribute, intsAttribute, mapInput, patternError, setOutput } from '../import-context';
+import { constInput, idHints, intAttribute, intsAttribute, mapInput, padded, patternError, setOutput } from '../import-context';
 import type { ReadNode } from '../onnx-model-reader';
 import { nodePads, studioPadding } from '../padding';
 
@@ -14,8 +14,10 @@ const LOWEST_FLOAT32 = -3.4028234663852886e38;
  */
 function importPool(kind: 'MaxPool2D' | 'AvgPool2D') {
   return (context: ImportContext, node: ReadNode): void => {
-    const x = mapInput(context, node, 0, { allowPad: kind === 'MaxPool2D' });
+    const input = mapInput(context, node, 0, { allowPad: kind === 'MaxPool2D' });
     if (node.outputs[1] && (context.consumers.get(node.outputs[1]) ?? 0) > 0) throw patternError(context, node, 'has its indices output used, which the studio cannot provide');
+    // Zeros take part in the maximum: they stay a ZeroPadding2D node before the pool.
+    const x = input.pad && input.pad.value === 0 ? padded(context, node, input) : input;
     if (x.pad && x.pad.value > LOWEST_FLOAT32) throw patternError(context, node, `reads the Pad node ${x.pad.source}, whose padding of ${x.pad.value} would take part in the maximum`);
     const kernel = intsAttribute(node, 'kernel_shape') ?? [];
     if (kernel.length !== 2 || kernel[0] !== kernel[1]) throw patternError(context, node, `has the window ${kernel.join('x') || '(none)'}; the studio's pooling windows are square`);
@@ -54,4 +56,19 @@ function importGlobalPool(kind: 'GlobalAvgPool' | 'GlobalMaxPool') {
 }
 
 export const importGlobalAveragePool = importGlobalPool('GlobalAvgPool');
+
+/**
+ * ReduceMean over the height and width of a channels-first map (what tf2onnx may write for Keras's
+ * GlobalAveragePooling2D) → GlobalAvgPool; keepdims leaves it as `[N, C, 1, 1]` until a Flatten.
+ */
+export function importReduceMean(context: ImportContext, node: ReadNode): void {
+  const x = mapInput(context, node);
+  const axes = context.model.opset < 18 ? intsAttribute(node, 'axes') : node.inputs[1] ? [...constInput(context, node, 1, 'axes').values] : undefined;
+  const normal = axes?.map((a) => (a < 0 ? a + 4 : a)).sort();
+  if (!normal || normal.length !== 2 || normal[0] !== 2 || normal[1] !== 3) {
+    throw patternError(context, node, `averages over axes [${axes?.join(', ') ?? 'all'}]; only the average over height and width (axes 2 and 3, a global average pooling) is supported`);
+  }
+  const created = context.assembler.add('GlobalAvgPool', {}, [x.node], idHints(node), node.name);
+  setOutput(context, node, { kind: 'vector', node: created.id, size: x.shape[2], order: null, asMap: intAttribute(node, 'keepdims', 1) === 1 });
+}
 export const importGlobalMaxPool = importGlobalPool('GlobalMaxPool');

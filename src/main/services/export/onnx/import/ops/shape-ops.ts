@@ -1,6 +1,6 @@
 import { isIdentityOrder, nchwFlattenOrder } from '../../../../../../shared/onnx/weight-layout';
 import type { ImportContext, MapValue, Value, VectorValue } from '../import-context';
-import { constInput, idHints, inputValue, intAttribute, intsAttribute, patternError, setOutput, stringAttribute } from '../import-context';
+import { constInput, idHints, inputValue, intAttribute, intsAttribute, padded, patternError, setOutput, stringAttribute } from '../import-context';
 import type { ReadNode } from '../onnx-model-reader';
 
 /** The ONNX dimensions of a value; the batch is NaN when symbolic. */
@@ -23,9 +23,9 @@ function computed(context: ImportContext, node: ReadNode): Exclude<Value, { kind
  * vector remembers where each value sits in the studio's channels-last Flatten (the Dense after it is
  * permuted to match); a channels-last map (our own exports) flattens in the studio's order already.
  */
-function flattenValue(context: ImportContext, node: ReadNode, value: Exclude<Value, { kind: 'const' }>): VectorValue {
-  if (value.kind === 'vector') return { ...value, asMap: false };
-  if (value.pad) throw patternError(context, node, `reads the Pad node ${value.pad.source}, whose padding cannot be folded into it`);
+function flattenValue(context: ImportContext, node: ReadNode, input: Exclude<Value, { kind: 'const' }>): VectorValue {
+  if (input.kind === 'vector') return { ...input, asMap: false };
+  const value = padded(context, node, input);
   const [h, w, c] = value.shape;
   const created = context.assembler.add('Flatten', {}, [value.node], idHints(node), node.name);
   const order = value.layout === 'nchw' ? nchwFlattenOrder(h, w, c) : null;
@@ -99,7 +99,7 @@ export function importPad(context: ImportContext, node: ReadNode): void {
   const before = value.pad;
   if (before && before.value !== padValue) throw patternError(context, node, `follows the Pad node ${before.source}, which pads with another value`);
   const sum = [top, left, bottom, right].map((p, i) => p + (before?.pads[i] ?? 0)) as [number, number, number, number];
-  setOutput(context, node, { ...(value as MapValue), pad: { pads: sum, value: padValue, source: before ? `${before.source} and ${node.name}` : node.name } });
+  setOutput(context, node, { ...(value as MapValue), pad: { pads: sum, value: padValue, source: before ? `${before.source} and ${node.name}` : node.name, hints: before?.hints ?? idHints(node) } });
 }
 
 /** Dropout and Identity do nothing at prediction time: the output is the input. */

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ActivationName } from '../../../../shared/layers/activations';
+import type { Padding } from '../../../../shared/layers/params';
+import { windowAxis } from '../../../../shared/layers/window';
+import { applyActivation, fusedActivation } from '../activations';
+import { depthwiseConvolution, depthwisePads } from '../depthwise-convolution';
+import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
+import { isTraining, singleInput, singleShape } from './layer-base';
+
+export interface StudioDepthwiseConv2DArgs extends BaseLayerArgs {
+  kernelSize: number;
+  depthMultiplier: number;
+  strides: number;
+  padding: Padding;
+  dilation: number;
+  useBias: boolean;
+  activation: ActivationName;
+  alpha: number;
+  kernelInitializer?: WeightInitializer;
+}
+
+/**
+ * The studio's DepthwiseConv2D: the kernel `[n, n, C, M]` is the node's `kernel` weight. Prediction runs
+ * TF.js's fused depthwise convolution (bias and activation in one kernel); training runs
+ * `depthwiseConvolution`, whose gradient every backend can compute, then the bias and the activation.
+ */
+export class StudioDepthwiseConv2D extends tf.layers.Layer {
+  static readonly className = 'StudioDepthwiseConv2D';
+  readonly kernelSize: number;
+  readonly depthMultiplier: number;
+  readonly strides: number;
+  readonly padding: Padding;
+  readonly dilation: number;
+  readonly useBias: boolean;
+  readonly activation: ActivationName;
+  readonly alpha: number;
+  private readonly kernelInitializer: WeightInitializer;
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: StudioDepthwiseConv2DArgs) {
+    super(args);
+    this.kernelSize = args.kernelSize;
+    this.depthMultiplier = args.depthMultiplier;
+    this.strides = args.strides;
+    this.padding = args.padding;
+    this.dilation = args.dilation;
+    this.useBias = args.useBias;
+    this.activation = args.activation;
+    this.alpha = args.alpha;
+    this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const channels = singleShape(inputShape)[3];
+    if (typeof channels !== 'number') throw new Error(`${this.name}: the number of input channels must be known.`);
+    this.kernel = this.addWeight('kernel', [this.kernelSize, this.kernelSize, channels, this.depthMultiplier], 'float32', this.kernelInitializer, undefined, true);
+    if (this.useBias) this.bias = this.addWeight('bias', [channels * this.depthMultiplier], 'float32', tf.initializers.zeros(), undefined, true);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    const [batch, h, w, c] = singleShape(inputShape);
+    const spec = { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding };
+    const rows = windowAxis(h as number, spec);
+    const cols = windowAxis(w as number, spec);
+    if (!rows || !cols) throw new Error(`${this.name}: the kernel does not fit the ${h}x${w} input.`);
+    return [batch ?? null, rows.out, cols.out, (c as number) * this.depthMultiplier];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleInput(inputs) as tf.Tensor4D;
+      const kernel = this.kernel!.read() as tf.Tensor4D;
+      const bias = this.bias?.read();
+      const fused = fusedActivation(this.activation, this.alpha);
+      if (!isTraining(kwargs)) {
+        // TF.js's "same" and a number on every side are the studio's paddings exactly.
+        const y = tf.fused.depthwiseConv2d({ x, filter: kernel, strides: this.strides, pad: this.padding, dilations: this.dilation, bias, activation: fused ?? 'linear', leakyreluAlpha: this.alpha });
+        return fused ? y : applyActivation(y, this.activation, this.alpha);
+      }
+      const pads = depthwisePads(x.shape[1], x.shape[2], this.kernelSize, this.strides, this.dilation, this.padding);
+      let y: tf.Tensor = depthwiseConvolution(x, kernel, { stride: this.strides, dilation: this.dilation, pads });
+      if (bias) y = tf.add(y, bias);
+      return applyActivation(y, this.activation, this.alpha);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      kernelSize: this.kernelSize,
+      depthMultiplier: this.depthMultiplier,
+      strides: this.strides,
+      padding: this.padding,
+      dilation: this.dilation,
+      useBias: this.useBias,
+      activation: this.activation,
+      alpha: this.alpha,
+    };
+  }
+}
