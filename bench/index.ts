@@ -9,6 +9,7 @@ import { runBench } from './bench-runner';
 import type { FineTuneBenchReport } from './finetune-bench';
 import { formatFineTuneReport, runFineTuneBenchmark } from './finetune-bench';
 import { formatKernelReport, runKernelBenchmark } from './kernel-benchmark';
+import { formatMemoryReport, runMemoryBenchmark } from './memory-bench';
 import { runTrainBenchmark } from './train-benchmark';
 
 /**
@@ -46,6 +47,12 @@ async function main(): Promise<number> {
     tf.enableProdMode();
     const kernels = await runKernelBenchmark(log);
     process.stdout.write(options.json ? `${JSON.stringify(kernels)}\n` : `${formatKernelReport(kernels)}\n`);
+    return 0;
+  }
+  if (options.memory) {
+    // Trains in forked engine processes (as the studio does) and measures them from here.
+    const memory = await runMemoryBenchmark(log);
+    process.stdout.write(options.json ? `${JSON.stringify({ memory })}\n` : `${formatMemoryReport(memory)}\n`);
     return 0;
   }
   if (options.finetune === 'only') {

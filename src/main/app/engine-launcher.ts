@@ -1,7 +1,7 @@
 import { utilityProcess } from 'electron';
 import type { EngineCommand } from '../../shared/api/engine-protocol';
 import type { EngineChannel, EngineExit, EngineLauncher } from '../services/training/engine-channel';
-import { engineEntryPath } from '../services/training/engine-channel';
+import { engineEntryPath, engineEnvironment } from '../services/training/engine-channel';
 
 /** The members of Electron's `UtilityProcess` the channel uses (a test passes a fake). */
 export interface UtilityProcessLike {
@@ -59,4 +59,4 @@ export function utilityProcessChannel(child: UtilityProcessLike): EngineChannel 
  * browser mode fork plain Node instead (`forkEngine`).
  */
 export const launchUtilityEngine: EngineLauncher = () =>
-  utilityProcessChannel(utilityProcess.fork(engineEntryPath(), [], { serviceName: 'CNN Studio engine', stdio: 'inherit' }));
+  utilityProcessChannel(utilityProcess.fork(engineEntryPath(), [], { serviceName: 'CNN Studio engine', stdio: 'inherit', env: engineEnvironment(process.env) }));

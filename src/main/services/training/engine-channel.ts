@@ -38,11 +38,21 @@ export function engineEntryPath(): string {
   throw new StudioError('internal', 'The training engine is not built (out/main/engine.js is missing).', { hint: 'Run "npm run build" first.' });
 }
 
+/**
+ * The engine's environment. glibc gives each thread (the decode workers, the wasm threads) its own
+ * malloc arenas, and the decoded-image cache's many small long-lived buffers then fragment all of
+ * them: two arenas cut the engine's peak memory on a 20,000-image folder by about 65 MB (bench
+ * --memory). A value the user sets wins; other C libraries ignore the variable.
+ */
+export function engineEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: '2', ...base };
+}
+
 /** Forks the engine as a plain Node process (CLI and browser mode); `uid`/`gid` run it as another user (tests). */
 export function forkEngine(options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; uid?: number; gid?: number } = {}): EngineChannel {
   const child = fork(engineEntryPath(), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...options.env },
+    env: engineEnvironment({ ...process.env, ...options.env }),
     execArgv: options.execArgv ?? [],
     serialization: 'json',
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
