@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSettings } from '../../../shared/project/settings';
+import { createAdamOptimizer } from '../engine';
 
 /**
  * An optimizer whose learning rate can change between epochs. TF.js's SGD and momentum optimizers
@@ -18,7 +19,8 @@ export function createOptimizer(settings: OptimizerSettings): StudioOptimizer {
       return { optimizer, setLearningRate: (rate) => optimizer.setLearningRate(rate) };
     }
     case 'adam': {
-      const optimizer = tf.train.adam(lr, settings.beta1, settings.beta2, settings.epsilon);
+      // TF.js's Adam state and class name, with one fused update pass per variable on wasm.
+      const optimizer = createAdamOptimizer(lr, settings.beta1, settings.beta2, settings.epsilon);
       return { optimizer, setLearningRate: (rate) => void ((optimizer as unknown as { learningRate: number }).learningRate = rate) };
     }
     case 'rmsprop': {
