@@ -260,7 +260,7 @@ describe('ONNX files mutated at random', () => {
     expect(tally.crashes, examplesText(tally)).toBe(0);
     expect(tally.hangs, examplesText(tally)).toBe(0);
     expect(tally.unclear, examplesText(tally)).toBe(0);
-  });
+  }, 600_000); // Thousands of cases: minutes on a loaded 2-core machine, seconds on a quiet one.
 
   it('a_failed_cnn_studio_import_leaves_no_file_behind', async (context) => {
     const tally = tallyOf(context, 'ONNX files');

@@ -141,7 +141,7 @@ describe('project files mutated at random', () => {
     expect(tally.crashes, examplesText(tally)).toBe(0);
     expect(tally.hangs, examplesText(tally)).toBe(0);
     expect(tally.unclear, examplesText(tally)).toBe(0);
-  });
+  }, 600_000); // Thousands of cases: minutes on a loaded 2-core machine, seconds on a quiet one.
 
   it('the_cli_shows_a_sentence_and_never_a_stack_trace', async (context) => {
     // A sample of the same cases through `cnn-studio inspect` itself: what a person actually reads.

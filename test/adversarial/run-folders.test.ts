@@ -126,7 +126,7 @@ describe('run folders mutated at random', () => {
     expect(tally.crashes, examplesText(tally)).toBe(0);
     expect(tally.hangs, examplesText(tally)).toBe(0);
     expect(tally.unclear, examplesText(tally)).toBe(0);
-  });
+  }, 600_000); // Thousands of cases: minutes on a loaded 2-core machine, seconds on a quiet one.
 
   it('a_missing_file_of_a_run_is_named', async (context) => {
     const tally = tallyOf(context, 'Run folders');

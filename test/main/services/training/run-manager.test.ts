@@ -14,7 +14,8 @@ import { fakeLauncher, runEvents } from './fake-engine';
 
 const project = () => createProject('Fake net', buildTemplate('lenet5'), { dataset: { path: '/data/images' } });
 /** Lets queued engine messages arrive. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+// Long enough for the manager's file work (run folders, records) on a loaded 2-core machine.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
 
 describe('the run manager (with a stand-in engine)', () => {
   let dir: string;
