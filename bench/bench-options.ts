@@ -23,6 +23,8 @@ export interface BenchOptions {
   kernels: boolean;
   /** The fine-tuning case (feature cache on and off): `also` after the training table, `only`, or `no`. */
   finetune: 'also' | 'only' | 'no';
+  /** The WebGPU case (a hardware adapter only; skipped with the reason otherwise): `also`, `only` or `no`. */
+  webgpu: 'also' | 'only' | 'no';
   /** Only the load-and-memory case (a long one, never run by default). */
   memory: boolean;
   /** Set in a child process: the one measurement it makes, as JSON. */
@@ -49,6 +51,8 @@ for data.
   --kernels         time the nets' convolutions one by one instead (wasm vs ONNX Runtime's native kernels)
   --finetune        only the fine-tuning case: a frozen MobileNetV2 body, epochs with and without the feature cache
   --no-finetune     skip the fine-tuning case (by default it runs after the training table)
+  --webgpu          only the WebGPU case: the nets at their sizes and at 224x224x3 on a hardware adapter
+  --no-webgpu       skip the WebGPU case (by default it runs after the training table where a GPU is found)
   --memory          only the load-and-memory case: training on 20,000 generated 64x64 images with a 256 MB
                     cache budget, the engine's peak memory and its images/s against a folder that fits
   --json            one JSON object on stdout instead of tables`;
@@ -86,6 +90,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       kernels: { type: 'boolean' },
       finetune: { type: 'boolean' },
       'no-finetune': { type: 'boolean' },
+      webgpu: { type: 'boolean' },
+      'no-webgpu': { type: 'boolean' },
       memory: { type: 'boolean' },
       child: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -110,6 +116,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     torch: !(values['no-torch'] ?? false),
     kernels: values.kernels ?? false,
     finetune: values.finetune ? 'only' : values['no-finetune'] ? 'no' : 'also',
+    webgpu: values.webgpu ? 'only' : values['no-webgpu'] ? 'no' : 'also',
     memory: values.memory ?? false,
     child: values.child ?? null,
     help: values.help ?? false,

@@ -9,6 +9,9 @@ import { runBench } from './bench-runner';
 import type { FineTuneBenchReport } from './finetune-bench';
 import { formatFineTuneReport, runFineTuneBenchmark } from './finetune-bench';
 import { formatKernelReport, runKernelBenchmark } from './kernel-benchmark';
+import { BENCH_NETS } from './bench-nets';
+import type { WebGpuBenchResult } from './bench-webgpu';
+import { benchWebGpu, formatWebGpuBench } from './bench-webgpu';
 import { formatMemoryReport, runMemoryBenchmark } from './memory-bench';
 import { runTrainBenchmark } from './train-benchmark';
 
@@ -62,25 +65,34 @@ async function main(): Promise<number> {
     process.stdout.write(options.json ? `${JSON.stringify({ finetune })}\n` : `${formatFineTuneReport(finetune)}\n`);
     return 0;
   }
+  if (options.webgpu === 'only') {
+    const webgpu = await benchWebGpu({ nets: BENCH_NETS.filter((n) => options.nets.includes(n.name)), alsoAt224: true });
+    process.stdout.write(options.json ? `${JSON.stringify({ webgpu })}\n` : `${formatWebGpuBench(webgpu)}\n`);
+    return 0;
+  }
   const report = await runBench(options, log);
-  const finetune = options.finetune === 'also' ? await runFineTuneInChild(log) : null;
-  if (options.json) process.stdout.write(`${JSON.stringify({ ...report, finetune })}\n`);
-  else process.stdout.write(`${formatReport(report)}\n${finetune ? `\n${formatFineTuneReport(finetune)}\n` : ''}`);
+  const webgpu = options.webgpu === 'also' ? ((await runCaseInChild<{ webgpu: WebGpuBenchResult }>(['--webgpu', '--nets', options.nets.join(',')], 'WebGPU', log))?.webgpu ?? null) : null;
+  const finetune = options.finetune === 'also' ? ((await runCaseInChild<{ finetune: FineTuneBenchReport }>(['--finetune'], 'fine-tuning', log))?.finetune ?? null) : null;
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...report, webgpu, finetune })}\n`);
+  else {
+    const extra = [webgpu ? formatWebGpuBench(webgpu) : null, finetune ? formatFineTuneReport(finetune) : null].filter((t) => t !== null);
+    process.stdout.write(`${formatReport(report)}\n${extra.map((t) => `\n${t}\n`).join('')}`);
+  }
   return 0;
 }
 
-/** The fine-tuning case in a fresh child (`--finetune --json`), so the training table's backends do not carry over. */
-async function runFineTuneInChild(log: (line: string) => void): Promise<FineTuneBenchReport | null> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--finetune', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A case in a fresh child (`FLAGS --json`), so the training table's backends do not carry over; null when it failed. */
+async function runCaseInChild<T>(flags: string[], name: string, log: (line: string) => void): Promise<T | null> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...flags, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const line = out.trim().split('\n').at(-1) ?? '';
   if (code !== 0 || !line.startsWith('{')) {
-    log(`The fine-tuning case failed (exit code ${code}).`);
+    log(`The ${name} case failed (exit code ${code}).`);
     return null;
   }
-  return (JSON.parse(line) as { finetune: FineTuneBenchReport }).finetune;
+  return JSON.parse(line) as T;
 }
 
 main().then(

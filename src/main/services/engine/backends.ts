@@ -233,7 +233,7 @@ async function loadWebGpu(options: BackendOptions, allowSoftware: boolean): Prom
   if (!options.readsAsync) {
     return {
       ok: false,
-      reason: 'WebGPU trains networks but cannot run this job, which reads results synchronously (TF.js reads GPU tensors in Node.js only asynchronously)',
+      reason: "WebGPU cannot run this job: it reads results synchronously, which TF.js's WebGPU backend cannot do in Node.js (training a network from its own initialisation reads them asynchronously)",
       hint: 'Choose auto, wasm or cpu for it.',
     };
   }

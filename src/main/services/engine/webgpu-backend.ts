@@ -45,7 +45,8 @@ type Found = { gpu: GPU; adapter: GPUAdapter; api: GraphicsApi };
 /** Dawn's answer, asked once per process (an adapter gives one device): the automatic choice asks on every run. */
 let probe: Promise<Found | null> | null = null;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own `require` in the chunk this module lands in.
+const requireHere = createRequire(import.meta.url);
 
 /** Starts (or switches back to) TF.js's `webgpu` backend on the best adapter Dawn finds. */
 export async function startWebGpu(options: WebGpuOptions): Promise<WebGpuStart> {
@@ -217,7 +218,7 @@ function noAdapterHint(): string {
 
 function packageVersion(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version?: string }).version ?? 'unknown';
+    return (requireHere(`${name}/package.json`) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
   }

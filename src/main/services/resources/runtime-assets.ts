@@ -126,6 +126,15 @@ export const RUNTIME_ASSETS = [
     doc: "onnxruntime-node's native addon and shared libraries.",
   },
   {
+    id: 'webgpuBinaries',
+    label: "Dawn's WebGPU files",
+    path: 'node_modules/webgpu/dist',
+    type: 'folder',
+    packaging: 'asarUnpacked',
+    locatedBy: 'library',
+    doc: "The webgpu package's dawn.node (a Node-API addon loaded by path, one folder per platform) and, on Windows, the DirectX shader compilers beside it.",
+  },
+  {
     id: 'sharpBinaries',
     label: "sharp's native files",
     path: 'node_modules/@img',

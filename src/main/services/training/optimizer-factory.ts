@@ -48,6 +48,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer): Promise<Saved
   if (optimizer.getClassName() === 'SGD') return [];
   const weights = await optimizer.getWeights();
   const saved = await Promise.all(weights.map(async (w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(await w.tensor.data()) })));
+  // getWeights makes the iteration count a new scalar on every call (the moments are the optimizer's own variables).
+  tf.dispose(weights.filter((w) => w.name === 'iter').map((w) => w.tensor));
   if (optimizer.getClassName() === 'Adam') {
     const adam = optimizer as unknown as AdamProducts;
     for (const key of ADAM_PRODUCTS) saved.push({ name: `${PRODUCT_PREFIX}${key}`, shape: [], values: Float32Array.from(await adam[key].data()) });
@@ -60,7 +62,10 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, state: Save
   const products = state.filter((s) => s.name.startsWith(PRODUCT_PREFIX));
   const weights = state.filter((s) => !s.name.startsWith(PRODUCT_PREFIX));
   if (!weights.length) return;
-  await optimizer.setWeights(weights.map((s, i) => ({ name: s.name, tensor: i === 0 ? tf.scalar(s.values[0] ?? 0, 'int32') : tf.tensor(s.values, s.shape) })));
+  const tensors = weights.map((s, i) => ({ name: s.name, tensor: i === 0 ? tf.scalar(s.values[0] ?? 0, 'int32') : tf.tensor(s.values, s.shape) }));
+  await optimizer.setWeights(tensors);
+  // The moments became variables sharing these tensors' data (a reference each), and the count was read: release the handles.
+  tf.dispose(tensors.map((t) => t.tensor));
   if (optimizer.getClassName() === 'Adam') {
     const adam = optimizer as unknown as AdamProducts;
     for (const p of products) {

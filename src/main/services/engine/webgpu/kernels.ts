@@ -1,4 +1,5 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import { groupedAddNKernel } from './addn-kernel';
 import { highRankPadKernel } from './pad-kernel';
 
 let registered = false;
@@ -15,6 +16,11 @@ export function registerWebGpuKernels(): void {
   if (pad && reshape) {
     unregisterKernel('PadV2', 'webgpu');
     registerKernel(highRankPadKernel(pad, reshape));
+  }
+  const addN = getKernel('AddN', 'webgpu');
+  if (addN) {
+    unregisterKernel('AddN', 'webgpu');
+    registerKernel(groupedAddNKernel(addN));
   }
   registered = true;
 }
