@@ -94,7 +94,7 @@ async function openProject(project: Project, projectPath: string | null, backend
   const compiled = compileModel(flat, { seed });
   try {
     // A project made with "replace head" holds weights for its kept layers only: the head starts seeded.
-    if (start) writeMatchingWeights(compiled, flat, start, project.initialWeights!.path, project.initialWeights!.path);
+    if (start) await writeMatchingWeights(compiled, flat, start, project.initialWeights!.path, project.initialWeights!.path);
   } catch (error) {
     compiled.model.dispose();
     throw error;

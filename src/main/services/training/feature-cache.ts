@@ -98,7 +98,7 @@ export class FeatureCache {
       return;
     }
     for await (const batch of data.trainBatches(epoch)) {
-      const features = this.features(batch, true);
+      const features = await this.features(batch, true);
       batch.files.forEach((file, i) => this.train.set(file, features.slice(i * this.featureSize, (i + 1) * this.featureSize)));
       yield { x: features, y: batch.y, size: batch.size, files: batch.files };
     }
@@ -113,7 +113,7 @@ export class FeatureCache {
     }
     const kept: ImageBatch[] = [];
     for await (const batch of data.validationBatches()) {
-      const cached = { x: this.features(batch, false), y: batch.y, size: batch.size, files: batch.files };
+      const cached = { x: await this.features(batch, false), y: batch.y, size: batch.size, files: batch.files };
       kept.push(cached);
       yield cached;
     }
@@ -132,11 +132,17 @@ export class FeatureCache {
     this.head.dispose();
   }
 
-  private features(batch: ImageBatch, training: boolean): Float32Array {
-    return tf.tidy(() => {
+  /** The body's outputs for a batch, read asynchronously (WebGPU cannot read synchronously in Node). */
+  private async features(batch: ImageBatch, training: boolean): Promise<Float32Array> {
+    const out = tf.tidy(() => {
       const [, ...shape] = this.body.inputs[0]!.shape as number[];
       const xs = tf.tensor(batch.x, [batch.size, ...shape]);
-      return Float32Array.from((this.body.apply(xs, { training }) as tf.Tensor).dataSync() as Float32Array);
+      return this.body.apply(xs, { training }) as tf.Tensor;
     });
+    try {
+      return Float32Array.from((await out.data()) as Float32Array);
+    } finally {
+      out.dispose();
+    }
   }
 }

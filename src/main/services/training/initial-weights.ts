@@ -15,13 +15,13 @@ export async function readInitialWeights(project: Project, projectPath: string |
   return readWeightsFolder(path);
 }
 
-/** The current (seeded) weights of some nodes of a compiled model, copied. */
-function currentWeights(compiled: CompiledModel, ids: readonly string[]): WeightSet {
+/** The current (seeded) weights of some nodes of a compiled model, copied (read asynchronously, as WebGPU needs). */
+async function currentWeights(compiled: CompiledModel, ids: readonly string[]): Promise<WeightSet> {
   const out: WeightSet = {};
   for (const id of ids) {
     const entry: NodeWeights = {};
     for (const [role, variable] of Object.entries(compiled.nodes.get(id)?.weights ?? {})) {
-      entry[role as WeightRole] = { shape: [...variable!.shape] as number[], values: Float32Array.from(variable!.read().dataSync() as Float32Array) };
+      entry[role as WeightRole] = { shape: [...variable!.shape] as number[], values: Float32Array.from((await variable!.read().data()) as Float32Array) };
     }
     out[id] = entry;
   }
@@ -33,7 +33,7 @@ function currentWeights(compiled: CompiledModel, ids: readonly string[]): Weight
  * the import); the layers that get none keep their seeded initialisation and are named in the
  * returned warning. Weights that fit no layer at all are an error naming `where`.
  */
-export function writeMatchingWeights(compiled: CompiledModel, flat: FlatGraph, weights: WeightSet, source: string, where: string): string[] {
+export async function writeMatchingWeights(compiled: CompiledModel, flat: FlatGraph, weights: WeightSet, source: string, where: string): Promise<string[]> {
   const match = matchWeights(flat, weights);
   if (!match.loaded.length && match.unmatched.length) {
     throw new StudioError('run-invalid', `None of ${source} fit a layer of this network (${match.unmatched[0]!.detail}).`, {
@@ -41,7 +41,7 @@ export function writeMatchingWeights(compiled: CompiledModel, flat: FlatGraph, w
       where,
     });
   }
-  writeWeights(compiled, { ...currentWeights(compiled, match.unmatched.map((u) => u.node)), ...match.matched }, source);
+  writeWeights(compiled, { ...(await currentWeights(compiled, match.unmatched.map((u) => u.node))), ...match.matched }, source);
   const sentence = unmatchedSentence(match, source);
   return sentence ? [sentence] : [];
 }

@@ -74,10 +74,9 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
     await checkRunFolderFree(params.runDir);
   }
 
-  // The trainer reads results asynchronously, so WebGPU (which cannot read synchronously in Node) may
-  // train; starting weights and the feature cache of frozen layers still read synchronously.
-  const readsAsync = project.initialWeights === null && !(settings.fineTuning.featureCache && flat.nodes.some((n) => n.params.trainable === false));
-  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend, { readsAsync });
+  // The trainer (with its starting weights and feature cache) reads results asynchronously, so WebGPU,
+  // which cannot read synchronously in Node, may train.
+  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend, { readsAsync: true });
   const backendRecord: BackendRecord = { name: backend.name, label: backend.label, reason: backend.reason, gpu: backend.gpu ?? null, versions: backend.versions };
   const data = await openTrainingData({ datasetPath: params.datasetPath, projectPath: params.projectPath, project, seed: settings.seed, control: ctx.control });
   try {
