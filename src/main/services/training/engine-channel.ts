@@ -48,16 +48,44 @@ export function engineEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { MALLOC_ARENA_MAX: '2', ...base };
 }
 
+/**
+ * Lines that Dawn and the Vulkan loader print while the automatic backend choice probes for a GPU
+ * (a software rasteriser it refuses, a desktop-session variable a terminal lacks): they say nothing
+ * the backend line does not, and a CLI user would read them as failures.
+ */
+const GPU_PROBE_NOISE = [/^error: XDG_RUNTIME_DIR is invalid or not set in the environment\.$/, /^Warning: Vulkan \w+/, /^ - While initializing adapter \(backend=BackendType::\w+\)$/, /^\s+at InitializeImpl \(.*dawn.*\)$/];
+
+/** Whether a line of the engine's stderr is GPU-probe noise (see GPU_PROBE_NOISE). */
+export function isGpuProbeNoise(line: string): boolean {
+  return GPU_PROBE_NOISE.some((pattern) => pattern.test(line));
+}
+
+/** Copies the engine's stderr to ours line by line, without the GPU probe's noise. */
+function forwardStderr(stream: NodeJS.ReadableStream): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    const kept = lines.filter((line) => !isGpuProbeNoise(line));
+    if (kept.length) process.stderr.write(`${kept.join('\n')}\n`);
+  });
+  stream.on('end', () => {
+    if (pending && !isGpuProbeNoise(pending)) process.stderr.write(pending);
+  });
+}
+
 /** Forks the engine as a plain Node process (CLI and browser mode); `uid`/`gid` run it as another user (tests). */
 export function forkEngine(options: { env?: NodeJS.ProcessEnv; execArgv?: string[]; uid?: number; gid?: number } = {}): EngineChannel {
   const child = fork(engineEntryPath(), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     env: engineEnvironment({ ...process.env, ...options.env }),
     execArgv: options.execArgv ?? [],
     serialization: 'json',
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
+  if (child.stderr) forwardStderr(child.stderr);
   const exitListeners: ((exit: EngineExit) => void)[] = [];
   let exited: EngineExit | null = null;
   child.on('exit', (code, signal) => {
