@@ -55,7 +55,8 @@ describe.skipIf(NO_CHROMIUM)('the studio views in Chromium: dataset, training, e
     await page.locator('[data-testid="view-training"]').click();
     await page.locator('[data-testid="hp-epochs"]').fill('2');
     await page.locator('[data-testid="hp-epochs"]').blur();
-    await page.locator('[data-testid="hp-batch"]').fill('8');
+    // Small batches make many short steps: the pause and resume below land inside the two epochs even on a quick machine.
+    await page.locator('[data-testid="hp-batch"]').fill('2');
     await page.locator('[data-testid="hp-batch"]').blur();
     await page.locator('[data-testid="start-button"]').click();
     await expect.poll(() => state(page), { timeout: 60_000 }).toBe('running');
@@ -72,7 +73,9 @@ describe.skipIf(NO_CHROMIUM)('the studio views in Chromium: dataset, training, e
     expect(pointsWhenPaused).toBeGreaterThan(2);
     await studio.screenshot('studio-training-paused');
 
-    // A reload of the window re-attaches to the run the services keep, curves included.
+    // A reload of the window re-attaches to the run the services keep, curves included. The edited
+    // settings' recovery copy is written a few seconds after the edit (training may be quicker).
+    await expect.poll(() => page.getByText(/recovery copy saved/).count(), { timeout: 15_000 }).toBe(1);
     await page.reload();
     await page.locator('.app[data-ready="true"]').waitFor({ timeout: 90_000 });
     // The edited settings were not saved: the window offers their recovery copy, which brings them back.
