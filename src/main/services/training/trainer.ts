@@ -24,6 +24,7 @@ import { studioVersion } from '../resources/studio-version';
 import { FeatureCache, planFeatureCache } from './feature-cache';
 import { enterPhase2, phaseOf, planPhases } from './fine-tune-phases';
 import { loadInitialWeights } from './initial-weights';
+import { wasmThreadsFor } from './wasm-threads-choice';
 import type { JobContext } from './job-context';
 import { LearningRateSchedule, updateEarlyStopping } from './learning-rate-schedule';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState } from './optimizer-factory';
@@ -76,7 +77,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
 
   // The trainer (with its starting weights and feature cache) reads results asynchronously, so WebGPU,
   // which cannot read synchronously in Node, may train.
-  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend, { readsAsync: true });
+  const backend = await loadBackend(settings.backend === 'auto' ? params.backend : settings.backend, { readsAsync: true, wasmThreads: wasmThreadsFor(flat) });
   const backendRecord: BackendRecord = { name: backend.name, label: backend.label, reason: backend.reason, gpu: backend.gpu ?? null, versions: backend.versions };
   const data = await openTrainingData({ datasetPath: params.datasetPath, projectPath: params.projectPath, project, seed: settings.seed, control: ctx.control });
   try {
