@@ -1,7 +1,7 @@
 import { StudioError } from '../../../shared/errors';
 import type { CompiledModel } from '../engine';
 import type { RunArtifacts } from '../runs/run-folder';
-import { predictBatch } from '../training/train-step';
+import { predictBatchAsync } from '../training/train-step';
 import { readBaselineRecord } from './baseline-file';
 import { CLASSIFIER_NODES } from './classifier-project';
 import { batchFeatures } from './image-features';
@@ -11,7 +11,7 @@ import { batchFeatures } from './image-features';
  * preprocessing): its features (HOG of the grey image, or the pixels), then its classifier network,
  * already compiled with the run's weights.
  */
-export async function baselinePredictor(artifacts: RunArtifacts, compiled: CompiledModel): Promise<(x: Float32Array, count: number) => Float32Array> {
+export async function baselinePredictor(artifacts: RunArtifacts, compiled: CompiledModel): Promise<(x: Float32Array, count: number) => Promise<Float32Array>> {
   const record = await readBaselineRecord(artifacts.runDir);
   const input = artifacts.project.graph.nodes.find((n) => n.id === CLASSIFIER_NODES.input);
   const [h, w, c] = record.featureShape;
@@ -22,5 +22,5 @@ export async function baselinePredictor(artifacts: RunArtifacts, compiled: Compi
     });
   }
   const preprocessing = artifacts.preprocessing;
-  return (x, count) => predictBatch(compiled, batchFeatures(x, count, record.features, preprocessing, record.featureLength), count, record.featureShape);
+  return (x, count) => predictBatchAsync(compiled, batchFeatures(x, count, record.features, preprocessing, record.featureLength), count, record.featureShape);
 }

@@ -10,7 +10,7 @@ type EvaluateParams = z.output<typeof evaluateJobParamsSchema>;
 
 /** Accuracy, loss, confusion matrix, per-class metrics and the most confidently wrong images of a run on a folder. */
 export async function evaluateRun(params: EvaluateParams, ctx: JobContext): Promise<EvaluationReport> {
-  const run = await loadRunModel(params.runDir, { backend: params.backend });
+  const run = await loadRunModel(params.runDir, { backend: params.backend, readsAsync: true });
   try {
     const labels = run.artifacts.labels;
     const data = await openEvaluationData({
@@ -30,7 +30,7 @@ export async function evaluateRun(params: EvaluateParams, ctx: JobContext): Prom
       const classes = labels.length;
       for await (const batch of data.batches()) {
         if (ctx.control.stopRequested) break;
-        const probabilities = run.predict(batch.x, batch.size);
+        const probabilities = await run.predict(batch.x, batch.size);
         for (let i = 0; i < batch.size; i++) {
           const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
           const t = batch.y[i]!;

@@ -12,7 +12,7 @@ const BATCH = 32;
 
 /** Every class's probability for each image file, with the run's own preprocessing. */
 export async function predictFiles(params: PredictParams, ctx: JobContext): Promise<Prediction[]> {
-  const run = await loadRunModel(params.runDir, { backend: params.backend });
+  const run = await loadRunModel(params.runDir, { backend: params.backend, readsAsync: true });
   try {
     const labels = run.artifacts.labels;
     const [h, w, c] = run.inputShape;
@@ -31,7 +31,7 @@ export async function predictFiles(params: PredictParams, ctx: JobContext): Prom
       const good = decoded.filter((d): d is { file: string; image: Float32Array } => 'image' in d);
       const x = new Float32Array(good.length * h * w * c);
       good.forEach((d, i) => x.set(d.image, i * h * w * c));
-      const probabilities = good.length ? run.predict(x, good.length) : new Float32Array();
+      const probabilities = good.length ? await run.predict(x, good.length) : new Float32Array();
       let k = 0;
       for (const d of decoded) {
         if ('error' in d) {

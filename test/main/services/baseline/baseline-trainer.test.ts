@@ -93,7 +93,7 @@ describe('HOG baseline on the sample dataset', () => {
       const p = model.artifacts.preprocessing;
       const x = new Float32Array(index.validation.length * 784);
       for (const [i, s] of index.validation.entries()) x.set(await decodeForModel(s.path, p), i * 784);
-      const probabilities = model.predict(x, index.validation.length);
+      const probabilities = await model.predict(x, index.validation.length);
       let correct = 0;
       let loss = 0;
       for (const [i, s] of index.validation.entries()) {
