@@ -266,13 +266,7 @@ export async function trainBaseline(params: BaselineParams, ctx: JobContext): Pr
 
     await writeRunJson(params.runDir, RUN_FILES.datasetReport, report());
     await writeWeightsFolder(`${params.runDir}/${RUN_FILES.weights}`, foldedWeights(compiled, standardization));
-    await writer.update({
-      status,
-      message: status === 'stopped' ? (message ?? `Stopped by the user after epoch ${lastEpoch}.`) : message,
-      finishedAt: new Date().toISOString(),
-      finalWeights: RUN_FILES.weights,
-      pid: null,
-    });
+    await writer.finish(status, message, lastEpoch);
     await emit({
       type: 'done',
       status,

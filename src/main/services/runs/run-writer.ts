@@ -55,4 +55,18 @@ export class RunRecordWriter {
     this.current = { ...this.current, ...patch, updatedAt: new Date().toISOString() };
     await writeRunJson(this.runDir, RUN_FILES.record, this.current);
   }
+
+  /**
+   * Marks the run ended with its final weights in `weights/` (written before this, so that a finished
+   * record always points at complete weights); a stop without a reason of its own says after which epoch.
+   */
+  async finish(status: 'completed' | 'stopped', message: string | null, lastEpoch: number): Promise<void> {
+    await this.update({
+      status,
+      message: status === 'stopped' ? (message ?? `Stopped by the user after epoch ${lastEpoch}.`) : message,
+      finishedAt: new Date().toISOString(),
+      finalWeights: RUN_FILES.weights,
+      pid: null,
+    });
+  }
 }

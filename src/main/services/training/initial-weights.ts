@@ -3,9 +3,9 @@ import { StudioError } from '../../../shared/errors';
 import { matchWeights, unmatchedSentence } from '../../../shared/finetune/weight-match';
 import type { Project } from '../../../shared/project/project';
 import type { FlatGraph } from '../../../shared/shapes/analyze';
-import type { NodeWeights, WeightRole, WeightSet } from '../../../shared/weights';
+import type { WeightSet } from '../../../shared/weights';
 import type { CompiledModel } from '../engine';
-import { writeWeights } from '../engine';
+import { readWeightsAsync, writeWeights } from '../engine';
 import { readWeightsFolder } from '../runs/weights-folder';
 
 /** Weights the project starts from (an imported model, a previous run), resolved beside the project file. */
@@ -13,19 +13,6 @@ export async function readInitialWeights(project: Project, projectPath: string |
   if (!project.initialWeights) return null;
   const path = isAbsolute(project.initialWeights.path) || !projectPath ? project.initialWeights.path : resolve(dirname(projectPath), project.initialWeights.path);
   return readWeightsFolder(path);
-}
-
-/** The current (seeded) weights of some nodes of a compiled model, copied (read asynchronously, as WebGPU needs). */
-async function currentWeights(compiled: CompiledModel, ids: readonly string[]): Promise<WeightSet> {
-  const out: WeightSet = {};
-  for (const id of ids) {
-    const entry: NodeWeights = {};
-    for (const [role, variable] of Object.entries(compiled.nodes.get(id)?.weights ?? {})) {
-      entry[role as WeightRole] = { shape: [...variable!.shape] as number[], values: Float32Array.from((await variable!.read().data()) as Float32Array) };
-    }
-    out[id] = entry;
-  }
-  return out;
 }
 
 /**
@@ -41,7 +28,8 @@ export async function writeMatchingWeights(compiled: CompiledModel, flat: FlatGr
       where,
     });
   }
-  writeWeights(compiled, { ...(await currentWeights(compiled, match.unmatched.map((u) => u.node))), ...match.matched }, source);
+  // The layers that get none keep their seeded values: the model's own, read back (asynchronously, as WebGPU needs).
+  writeWeights(compiled, { ...(await readWeightsAsync(compiled)), ...match.matched }, source);
   const sentence = unmatchedSentence(match, source);
   return sentence ? [sentence] : [];
 }

@@ -277,13 +277,7 @@ export async function trainRun(params: TrainParams, ctx: JobContext): Promise<Tr
       // The model in TF.js format too, built from standard layers so plain tf.loadLayersModel reads it.
       const tfjsFiles = await exportTfjs({ flat, weights: finalWeights, labels: data.classes, preprocessing: data.preprocessing, producerVersion: studioVersion() });
       await writeFolderAtomic(`${params.runDir}/${RUN_FILES.tfjsModel}`, tfjsFiles, { what: 'the TF.js model', replaceable: () => true });
-      await writer.update({
-        status,
-        message: status === 'stopped' ? (message ?? `Stopped by the user after epoch ${lastEpoch}.`) : message,
-        finishedAt: new Date().toISOString(),
-        finalWeights: RUN_FILES.weights,
-        pid: null,
-      });
+      await writer.finish(status, message, lastEpoch);
       await emit({
         type: 'done',
         status,

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationName } from '../../../../shared/layers/activations';
 import type { Padding } from '../../../../shared/layers/params';
-import { windowAxis } from '../../../../shared/layers/window';
 import { applyActivation, fusedActivation } from '../activations';
 import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { isTraining, singleInput, singleShape, tfPadding } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape, tfPadding, windowedOutputShape } from './layer-base';
 
 export interface StudioConv2DArgs extends BaseLayerArgs {
   filters: number;
@@ -74,12 +73,7 @@ export class StudioConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    const [batch, h, w] = singleShape(inputShape);
-    const spec = { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding };
-    const rows = windowAxis(h as number, spec);
-    const cols = windowAxis(w as number, spec);
-    if (!rows || !cols) throw new Error(`${this.name}: the kernel does not fit the ${h}x${w} input.`);
-    return [batch ?? null, rows.out, cols.out, this.filters];
+    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, this.filters);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -96,9 +90,7 @@ export class StudioConv2D extends tf.layers.Layer {
       // Training or dilated: plain ops, whose gradient (the project's Conv2D gradient) computes each
       // part only when it is needed; TF.js's fused op computes the input's gradient even for the first
       // layer, where nothing uses it.
-      let y: tf.Tensor = tf.conv2d(x, kernel, this.strides, pad, 'NHWC', this.dilation);
-      if (bias) y = tf.add(y, bias);
-      return applyActivation(y, this.activation, this.alpha);
+      return biasThenActivation(tf.conv2d(x, kernel, this.strides, pad, 'NHWC', this.dilation), bias, this.activation, this.alpha);
     });
   }
 

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationName } from '../../../../shared/layers/activations';
 import type { Padding } from '../../../../shared/layers/params';
-import { windowAxis } from '../../../../shared/layers/window';
 import { applyActivation, fusedActivation } from '../activations';
 import { depthwiseConvolution, depthwisePads } from '../depthwise-convolution';
 import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { isTraining, singleInput, singleShape } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape, windowedOutputShape } from './layer-base';
 
 export interface StudioDepthwiseConv2DArgs extends BaseLayerArgs {
   kernelSize: number;
@@ -60,12 +59,8 @@ export class StudioDepthwiseConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    const [batch, h, w, c] = singleShape(inputShape);
-    const spec = { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding };
-    const rows = windowAxis(h as number, spec);
-    const cols = windowAxis(w as number, spec);
-    if (!rows || !cols) throw new Error(`${this.name}: the kernel does not fit the ${h}x${w} input.`);
-    return [batch ?? null, rows.out, cols.out, (c as number) * this.depthMultiplier];
+    const channels = singleShape(inputShape)[3] as number;
+    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, channels * this.depthMultiplier);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -80,9 +75,7 @@ export class StudioDepthwiseConv2D extends tf.layers.Layer {
         return fused ? y : applyActivation(y, this.activation, this.alpha);
       }
       const pads = depthwisePads(x.shape[1], x.shape[2], this.kernelSize, this.strides, this.dilation, this.padding);
-      let y: tf.Tensor = depthwiseConvolution(x, kernel, { stride: this.strides, dilation: this.dilation, pads });
-      if (bias) y = tf.add(y, bias);
-      return applyActivation(y, this.activation, this.alpha);
+      return biasThenActivation(depthwiseConvolution(x, kernel, { stride: this.strides, dilation: this.dilation, pads }), bias, this.activation, this.alpha);
     });
   }
 

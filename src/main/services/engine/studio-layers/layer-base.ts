@@ -1,5 +1,9 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { ActivationName } from '../../../../shared/layers/activations';
 import type { Padding } from '../../../../shared/layers/params';
+import type { WindowSpec } from '../../../../shared/layers/window';
+import { windowAxis } from '../../../../shared/layers/window';
+import { applyActivation } from '../activations';
 
 /** The constructor arguments every TF.js layer takes (name, trainable, ...). */
 export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -42,4 +46,21 @@ export type ExplicitPadding = [[number, number], [number, number], [number, numb
 /** The studio's padding as TF.js ops take it: a number of zeros becomes explicit padding. */
 export function tfPadding(padding: Padding): 'valid' | 'same' | ExplicitPadding {
   return typeof padding === 'number' ? [[0, 0], [padding, padding], [padding, padding], [0, 0]] : padding;
+}
+
+/**
+ * The output shape of a sliding-window layer (convolutions, pooling) with `channels` output channels
+ * (`null` when unknown); `what` names the window in the error ("kernel", "pooling window").
+ */
+export function windowedOutputShape(layer: string, inputShape: LayerShape | LayerShape[], spec: WindowSpec, channels: number | null, what = 'kernel'): LayerShape {
+  const [batch, h, w] = singleShape(inputShape);
+  const rows = windowAxis(h as number, spec);
+  const cols = windowAxis(w as number, spec);
+  if (!rows || !cols) throw new Error(`${layer}: the ${what} does not fit the ${h}x${w} input.`);
+  return [batch ?? null, rows.out, cols.out, channels];
+}
+
+/** A convolution's unfused ending: the bias (when it has one), then the activation. */
+export function biasThenActivation(y: tf.Tensor, bias: tf.Tensor | undefined, activation: ActivationName, alpha: number): tf.Tensor {
+  return applyActivation(bias ? tf.add(y, bias) : y, activation, alpha);
 }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Padding } from '../../../../shared/layers/params';
-import { windowAxis } from '../../../../shared/layers/window';
 import type { BaseLayerArgs, CallKwargs, LayerShape } from './layer-base';
-import { singleInput, singleShape, tfPadding } from './layer-base';
+import { singleInput, singleShape, tfPadding, windowedOutputShape } from './layer-base';
 
 export interface StudioPool2DArgs extends BaseLayerArgs {
   mode: 'max' | 'avg';
@@ -33,12 +32,8 @@ export class StudioPool2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    const [batch, h, w, c] = singleShape(inputShape);
-    const spec = { kernel: this.poolSize, stride: this.strides, dilation: 1, padding: this.padding };
-    const rows = windowAxis(h as number, spec);
-    const cols = windowAxis(w as number, spec);
-    if (!rows || !cols) throw new Error(`${this.name}: the pooling window does not fit the ${h}x${w} input.`);
-    return [batch ?? null, rows.out, cols.out, c ?? null];
+    const channels = singleShape(inputShape)[3] ?? null;
+    return windowedOutputShape(this.name, inputShape, { kernel: this.poolSize, stride: this.strides, dilation: 1, padding: this.padding }, channels, 'pooling window');
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {

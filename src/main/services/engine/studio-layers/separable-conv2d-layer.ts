@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationName } from '../../../../shared/layers/activations';
 import type { Padding } from '../../../../shared/layers/params';
-import { windowAxis } from '../../../../shared/layers/window';
 import { applyActivation, fusedActivation } from '../activations';
 import { depthwiseConvolution, depthwisePads } from '../depthwise-convolution';
 import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { isTraining, singleInput, singleShape } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape, windowedOutputShape } from './layer-base';
 
 export interface StudioSeparableConv2DArgs extends BaseLayerArgs {
   filters: number;
@@ -69,12 +68,7 @@ export class StudioSeparableConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    const [batch, h, w] = singleShape(inputShape);
-    const spec = { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding };
-    const rows = windowAxis(h as number, spec);
-    const cols = windowAxis(w as number, spec);
-    if (!rows || !cols) throw new Error(`${this.name}: the kernel does not fit the ${h}x${w} input.`);
-    return [batch ?? null, rows.out, cols.out, this.filters];
+    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, this.filters);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -91,9 +85,7 @@ export class StudioSeparableConv2D extends tf.layers.Layer {
       }
       const pads = depthwisePads(x.shape[1], x.shape[2], this.kernelSize, this.strides, this.dilation, this.padding);
       const middle = depthwiseConvolution(x, depthwise, { stride: this.strides, dilation: this.dilation, pads });
-      let y: tf.Tensor = tf.conv2d(middle, pointwise, 1, 'valid');
-      if (bias) y = tf.add(y, bias);
-      return applyActivation(y, this.activation, this.alpha);
+      return biasThenActivation(tf.conv2d(middle, pointwise, 1, 'valid'), bias, this.activation, this.alpha);
     });
   }
 
