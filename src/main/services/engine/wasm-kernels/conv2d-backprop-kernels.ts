@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import { simdConv2dFilterGradient, simdConv2dInputGradient } from '../simd-kernels/simd-convolution';
 import type { ConvGeometry } from './conv2d-gradient-math';
 import { convFilterGradient, convInputGradient } from './conv2d-gradient-math';
 import { wasmConvGradientOps } from './conv2d-gradient-ops';
@@ -19,7 +20,8 @@ function geometry(xShape: Shape4D, filterShape: Shape4D, attrs: Conv2DBackpropIn
 }
 
 /**
- * Conv2DBackpropInput on wasm (TF.js's own runs as naive loops). On maps smaller than the kernel, one
+ * Conv2DBackpropInput on wasm (TF.js's own runs as naive loops): the studio's SIMD kernels where they
+ * run (../simd-kernels). Otherwise, on maps smaller than the kernel, one
  * product with the unrolled filter (small-map-kernels.ts). Where the input is not much larger
  * than the output, a forward convolution of the spread-out dy with the flipped filter (XNNPACK); where
  * it is (strides, or a kernel as large as the map, as in LeNet's last convolution), that convolution
@@ -32,6 +34,8 @@ export const conv2dBackpropInputWasm: KernelConfig = {
   kernelFunc: (({ inputs, attrs, backend }: { inputs: Conv2DBackpropInputInputs; attrs: Conv2DBackpropInputAttrs; backend: BackendWasm }): TensorInfo => {
     const { dy, filter } = inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
     const inputShape = attrs.inputShape as Shape4D;
+    const simd = simdConv2dInputGradient(backend, dy, filter, inputShape, attrs);
+    if (simd) return simd;
     const g = geometry(inputShape, filter.shape as Shape4D, attrs);
     const [, h, w] = inputShape;
     const [, oh, ow] = dy.shape as Shape4D;
@@ -80,7 +84,7 @@ function inputGradientByColumns(calls: WasmKernelCalls, dy: TensorInfo, filter: 
 }
 
 /**
- * Conv2DBackpropFilter on wasm, which TF.js 4.22 lacks: on maps smaller than the kernel, xᵀ·dy folded
+ * Conv2DBackpropFilter on wasm, which TF.js 4.22 lacks: the studio's SIMD kernels where they run; on maps smaller than the kernel, xᵀ·dy folded
  * into the taps (small-map-kernels.ts); otherwise through XNNPACK's forward convolution.
  */
 export const conv2dBackpropFilterWasm: KernelConfig = {
@@ -89,6 +93,8 @@ export const conv2dBackpropFilterWasm: KernelConfig = {
   kernelFunc: (({ inputs, attrs, backend }: { inputs: Conv2DBackpropFilterInputs; attrs: Conv2DBackpropFilterAttrs; backend: BackendWasm }): TensorInfo => {
     const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
     const filterShape = attrs.filterShape as Shape4D;
+    const simd = simdConv2dFilterGradient(backend, x, dy, filterShape, attrs);
+    if (simd) return simd;
     const g = geometry(x.shape as Shape4D, filterShape, attrs);
     return withKernelCalls(backend, (calls) => smallMapFilterGradient(calls, x, dy, filterShape, attrs) ?? convFilterGradient(wasmConvGradientOps(calls), x, dy, filterShape, g));
   }) as unknown as KernelFunc,

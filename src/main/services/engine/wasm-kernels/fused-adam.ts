@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorMap, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { simdKernelsFor } from '../simd-kernels/simd-module';
 
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
@@ -23,7 +24,11 @@ interface AdamUpdateAttrs {
   learningRate: number;
 }
 
-/** w, m, v → w′, m′, v′ for one variable; `oneMinusAccBeta1/2` are the bias corrections 1 − βᵗ (scalars). */
+function sizeOf(shape: number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** w, m, v → w′, m′, v′ for one variable (one SIMD pass where the studio's kernels run); `oneMinusAccBeta1/2` are the bias corrections 1 − βᵗ (scalars). */
 export const adamUpdateWasm: KernelConfig = {
   kernelName: KERNEL,
   backendName: 'wasm',
@@ -32,6 +37,17 @@ export const adamUpdateWasm: KernelConfig = {
     const newValue = backend.makeOutput(value.shape, 'float32');
     const newM = backend.makeOutput(value.shape, 'float32');
     const newV = backend.makeOutput(value.shape, 'float32');
+    const { beta1, beta2, epsilon, learningRate } = attrs;
+    const scalar = (t: TensorInfo) => (backend.typedArrayFromHeap(t) as Float32Array)[0]!;
+    // w′ = w − lr·(m′/(1−β₁ᵗ)) / (√(v′/(1−β₂ᵗ)) + ε), with the two bias corrections folded into factors.
+    const step = learningRate / scalar(inputs.oneMinusAccBeta1);
+    const unbias = 1 / scalar(inputs.oneMinusAccBeta2);
+    const simd = simdKernelsFor(backend);
+    if (simd) {
+      const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+      simd.exports.adam(at(value), at(m), at(v), at(gradient), at(newValue), at(newM), at(newV), sizeOf(value.shape), beta1, beta2, epsilon, step, unbias);
+      return [newValue, newM, newV];
+    }
     // Views only after the last allocation: a growing wasm heap detaches older views.
     const heap = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
     const w = heap(value);
@@ -41,10 +57,6 @@ export const adamUpdateWasm: KernelConfig = {
     const w1 = heap(newValue);
     const m1 = heap(newM);
     const v1 = heap(newV);
-    const { beta1, beta2, epsilon, learningRate } = attrs;
-    // w′ = w − lr·(m′/(1−β₁ᵗ)) / (√(v′/(1−β₂ᵗ)) + ε), with the two bias corrections folded into factors.
-    const step = learningRate / heap(inputs.oneMinusAccBeta1)[0]!;
-    const unbias = 1 / heap(inputs.oneMinusAccBeta2)[0]!;
     const keep1 = 1 - beta1;
     const keep2 = 1 - beta2;
     for (let i = 0; i < w.length; i++) {

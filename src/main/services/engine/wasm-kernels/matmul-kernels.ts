@@ -1,4 +1,5 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { simdMatMul } from '../simd-kernels/simd-convolution';
 import type { WasmKernelCalls } from './kernel-calls';
 import { withKernelCalls } from './kernel-calls';
 import { replacing } from './kernel-replacement';
@@ -14,7 +15,10 @@ export function matMulAsConvolution(calls: WasmKernelCalls, a: TensorInfo, b: Te
   return calls.run('Conv2D', { x, filter }, { strides: 1, dilations: 1, pad: 'valid', dataFormat: 'NHWC' });
 }
 
-/** BatchMatMul for a batch of one (every Dense layer and its gradients) through XNNPACK; TF.js's own otherwise. */
+/**
+ * BatchMatMul for a batch of one (every Dense layer and its gradients) through the studio's SIMD kernels
+ * where they run, else XNNPACK; TF.js's own for batches.
+ */
 export function batchMatMulWasm(): KernelConfig {
   return replacing('BatchMatMul', (args, original) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
@@ -28,6 +32,8 @@ export function batchMatMulWasm(): KernelConfig {
     const n = transposeB ? br : bc;
     // Leading dimensions (all 1) as TF.js's kernel returns them: [m, n] for matrices, [1, m, n] for a batch of one.
     const lead = new Array<number>(Math.max(a.shape.length, b.shape.length) - 2).fill(1);
+    const simd = simdMatMul(args.backend, a, b, transposeA, transposeB, [...lead, m, n]);
+    if (simd) return simd;
     return withKernelCalls(args.backend, (calls) => {
       const left = transposeA ? calls.transpose(calls.reshape(a, [ar, ac]), [1, 0]) : a;
       const right = transposeB ? calls.transpose(calls.reshape(b, [br, bc]), [1, 0]) : b;

@@ -3,20 +3,13 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { WasmKernelCalls } from './kernel-calls';
 import { withKernelCalls } from './kernel-calls';
 import { replacing } from './kernel-replacement';
+import type { ConvAttrs } from '../simd-kernels/simd-convolution';
+import { simdConv2d } from '../simd-kernels/simd-convolution';
 import { matMulAsConvolution } from './matmul-kernels';
 import type { SmallMapPlan } from './small-map-convolution';
 import { foldFilterGradient, smallMapPlan, unrollFilter, unrollFilterTransposed } from './small-map-convolution';
 
 type Shape4D = [number, number, number, number];
-
-/** The attributes every Conv2D-family kernel of TF.js carries. */
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dilations?: number | [number, number];
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
 
 /** The forward's geometry and, when the maps are small enough, the unrolled-product plan. */
 export function planFor(xShape: Shape4D, filterShape: Shape4D, attrs: ConvAttrs): { info: backend_util.Conv2DInfo; plan: SmallMapPlan } | null {
@@ -40,10 +33,15 @@ function unrolled(calls: WasmKernelCalls, plan: SmallMapPlan, filter: TensorInfo
   return out;
 }
 
-/** Conv2D on small maps as one product with the unrolled filter; TF.js's kernel otherwise. */
+/**
+ * Conv2D through the studio's SIMD kernels where they run; else, on small maps, as one product with the
+ * unrolled filter; TF.js's kernel otherwise.
+ */
 export function conv2dSmallMapWasm(): KernelConfig {
   return replacing('Conv2D', (args, original) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const simd = simdConv2d(args.backend, x, filter, args.attrs as unknown as ConvAttrs);
+    if (simd) return simd;
     const planned = planFor(x.shape as Shape4D, filter.shape as Shape4D, args.attrs as unknown as ConvAttrs);
     if (!planned) return original(args) as TensorInfo;
     const { info, plan } = planned;
@@ -56,12 +54,16 @@ export function conv2dSmallMapWasm(): KernelConfig {
 }
 
 /**
- * FusedConv2D (bias and activation fused, as prediction and linear convolutions in training run it) on
- * small maps: TF.js's own fused kernel on the 1x1 product, with the bias repeated per output position.
+ * FusedConv2D (bias and activation fused, as prediction and linear convolutions in training run it)
+ * through the studio's SIMD kernels where they run; else on small maps TF.js's own fused kernel on the
+ * 1x1 product, with the bias repeated per output position.
  */
 export function fusedConv2dSmallMapWasm(): KernelConfig {
   return replacing('FusedConv2D', (args, original) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+    const activation = (args.attrs as { activation?: string }).activation ?? 'linear';
+    const simd = preluActivationWeights ? null : simdConv2d(args.backend, x, filter, args.attrs as unknown as ConvAttrs, bias, activation);
+    if (simd) return simd;
     const planned = preluActivationWeights ? null : planFor(x.shape as Shape4D, filter.shape as Shape4D, args.attrs as unknown as ConvAttrs);
     if (!planned) return original(args) as TensorInfo;
     const { info, plan } = planned;

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { useSimdKernels } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
+import { WASM_KERNEL_CHOICES } from './kernel-choices';
 import { createAdamOptimizer } from '../../../../../src/main/services/engine/wasm-kernels/fused-adam';
 import { maxRelativeError } from '../reference-ops';
 
@@ -25,9 +27,11 @@ async function threeSteps(optimizer: tf.Optimizer, seed: number): Promise<{ valu
   return out;
 }
 
-describe('Adam with a one-pass update on wasm', () => {
+describe.each(WASM_KERNEL_CHOICES)('Adam with a one-pass update on wasm (%s)', (choice) => {
+  afterAll(() => useSimdKernels(undefined));
   beforeAll(async () => {
     await loadBackend('wasm');
+    useSimdKernels(choice);
   });
 
   it('takes_the_same_steps_as_tfjs_adam', async () => {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { useSimdKernels } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
+import { WASM_KERNEL_CHOICES } from './kernel-choices';
 import { maxRelativeError } from '../reference-ops';
 
 /** The same computation on wasm (project kernels) and on the cpu backend (TF.js's reference kernels). */
@@ -18,9 +20,11 @@ async function onBoth(f: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Fl
 
 const data = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
-describe('wasm kernels replaced for speed give the cpu backend results', () => {
+describe.each(WASM_KERNEL_CHOICES)('wasm kernels replaced for speed give the cpu backend results (%s)', (choice) => {
+  afterAll(() => useSimdKernels(undefined));
   beforeAll(async () => {
     await loadBackend('wasm');
+    useSimdKernels(choice);
   });
 
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -32,6 +36,17 @@ describe('wasm kernels replaced for speed give the cpu backend results', () => {
       expect(maxRelativeError(r.wasm, r.cpu)).toBeLessThan(1e-5);
     });
   }
+
+  it('batch_matmul_blocked_products_with_edge_tiles', async () => {
+    // Rows past 128 and depths past 256 cross the SIMD kernels' cache blocks; 13 rows and 21 columns leave partial tiles.
+    for (const [m, k, n] of [[13, 37, 21], [150, 300, 19], [3, 520, 9]] as const) {
+      for (const [ta, tb] of [[false, false], [true, true]] as const) {
+        const r = await onBoth(() => tf.matMul(data(ta ? [k, m] : [m, k], 8), data(tb ? [n, k] : [k, n], 9), ta, tb));
+        expect(r.shape).toEqual([m, n]);
+        expect(maxRelativeError(r.wasm, r.cpu)).toBeLessThan(1e-4);
+      }
+    }
+  });
 
   it('batch_matmul_batch_of_one_and_batches', async () => {
     const one = await onBoth(() => tf.matMul(data([1, 4, 6], 3), data([1, 6, 2], 4)));

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Padding } from '../../../../../src/shared/layers/params';
 import { windowAxis } from '../../../../../src/shared/layers/window';
 import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { useSimdKernels } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
 import { smallMapPlan } from '../../../../../src/main/services/engine/wasm-kernels/small-map-convolution';
 import type { Array4D } from '../reference-ops';
 import { finiteDifferences, maxRelativeError, randomArray, referenceConv2d, weightedSum } from '../reference-ops';
@@ -47,8 +48,11 @@ function convOf(c: SmallCase, x: tf.Tensor, w: tf.Tensor): tf.Tensor {
 }
 
 describe('convolutions over maps smaller than the kernel on wasm (unrolled-filter products)', () => {
+  afterAll(() => useSimdKernels(undefined));
   beforeAll(async () => {
     await loadBackend('wasm');
+    // The path where the studio's SIMD kernels step aside (TF.js's XNNPACK).
+    useSimdKernels('xnnpack');
   });
 
   it('plans_only_where_the_product_does_less_work', () => {

@@ -1,0 +1,549 @@
+// The studio's SIMD training kernels, in AssemblyScript. Compiled by scripts/build-simd-kernels.mjs
+// into simd-kernels.generated.ts; loaded by ../simd-module.ts into TF.js's own WebAssembly memory, so
+// every pointer here is a byte offset of TF.js's heap and no tensor is copied in or out.
+//
+// Why these exist: TF.js 4.22's wasm build computes with separate multiplies and adds (XNNPACK's
+// wasmsimd kernels). Relaxed SIMD's f32x4.relaxed_madd is a fused multiply-add on every desktop CPU
+// made since 2013, which nearly doubles what one core can do; the same source compiles a second time
+// without it for engines that lack relaxed SIMD. Matrices are row-major float32.
+
+/** Columns of one packed panel of B: two f32x4 registers. */
+const NR: i32 = 8;
+/** Depth of one block of a product: four rows of A and a panel of B over KC stay in the L1 cache. */
+const KC: i32 = 256;
+/** Rows of A per block: MC rows over KC stay in the L2 cache. */
+const MC: i32 = 128;
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  else return f32x4.add(f32x4.mul(a, b), c);
+}
+
+@inline function minI(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+/** Loads `cols` (0–4) floats into the low lanes, zeros elsewhere. */
+@inline function loadPart(p: usize, cols: i32): v128 {
+  if (cols >= 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  if (cols > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (cols > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (cols > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores the low `cols` (0–4) lanes. */
+@inline function storePart(p: usize, v: v128, cols: i32): void {
+  if (cols >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  if (cols > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+  if (cols > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (cols > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** C[4×cols] (+)= A[4×k] · panel[k×8]; `lda`/`ldc` in bytes. */
+function tile4(a: usize, lda: usize, b: usize, k: i32, c: usize, ldc: usize, cols: i32, accumulate: bool): void {
+  const lo = minI(cols, 4);
+  const hi = cols - 4;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (accumulate) {
+    c00 = loadPart(c, lo); c01 = loadPart(c + 16, hi);
+    c10 = loadPart(c + ldc, lo); c11 = loadPart(c + ldc + 16, hi);
+    c20 = loadPart(c + 2 * ldc, lo); c21 = loadPart(c + 2 * ldc + 16, hi);
+    c30 = loadPart(c + 3 * ldc, lo); c31 = loadPart(c + 3 * ldc + 16, hi);
+  }
+  let a0 = a;
+  let a1 = a + lda;
+  let a2 = a1 + lda;
+  let a3 = a2 + lda;
+  let bp = b;
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    bp += 32;
+    const x0 = v128.load32_splat(a0);
+    const x1 = v128.load32_splat(a1);
+    const x2 = v128.load32_splat(a2);
+    const x3 = v128.load32_splat(a3);
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+    c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+    c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+    c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+  }
+  storePart(c, c00, lo); storePart(c + 16, c01, hi);
+  storePart(c + ldc, c10, lo); storePart(c + ldc + 16, c11, hi);
+  storePart(c + 2 * ldc, c20, lo); storePart(c + 2 * ldc + 16, c21, hi);
+  storePart(c + 3 * ldc, c30, lo); storePart(c + 3 * ldc + 16, c31, hi);
+}
+
+/** C[1×cols] (+)= A[1×k] · panel[k×8]. */
+function tile1(a: usize, b: usize, k: i32, c: usize, cols: i32, accumulate: bool): void {
+  const lo = minI(cols, 4);
+  const hi = cols - 4;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (accumulate) {
+    c0 = loadPart(c, lo);
+    c1 = loadPart(c + 16, hi);
+  }
+  let ap = a;
+  let bp = b;
+  for (let kk = 0; kk < k; kk++) {
+    const x = v128.load32_splat(ap);
+    c0 = madd(x, v128.load(bp), c0);
+    c1 = madd(x, v128.load(bp, 16), c1);
+    ap += 4;
+    bp += 32;
+  }
+  storePart(c, c0, lo);
+  storePart(c + 16, c1, hi);
+}
+
+/** Bytes `packB` writes for a k×n matrix. */
+export function packedSize(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * k * NR * 4;
+}
+
+/**
+ * Packs B (element (i, j) at b[i·rowStride + j·colStride]) into panels of 8 columns, each k rows of 8
+ * contiguous floats, zero-padded past column n: the layout `gemm` streams.
+ */
+export function packB(b: usize, rowStride: i32, colStride: i32, k: i32, n: i32, out: usize): void {
+  let o = out;
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const cols = minI(NR, n - j0);
+    if (cols == NR && colStride == 1) {
+      for (let i = 0; i < k; i++) {
+        const src = at(b, i * rowStride + j0);
+        v128.store(o, v128.load(src));
+        v128.store(o, v128.load(src, 16), 16);
+        o += 32;
+      }
+    } else {
+      for (let i = 0; i < k; i++) {
+        for (let j = 0; j < NR; j++) {
+          store<f32>(o, j < cols ? load<f32>(at(b, i * rowStride + (j0 + j) * colStride)) : 0);
+          o += 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C[m×n] = A[m×k] · B (+ C when `accumulate`), B packed by `packB`; `lda`/`ldc` in elements. Blocked
+ * over k (KC) and m (MC) so the slices in use stay in cache.
+ */
+export function gemm(a: usize, lda: i32, bp: usize, k: i32, c: usize, ldc: i32, m: i32, n: i32, accumulate: bool): void {
+  const ldaBytes = <usize>lda << 2;
+  const ldcBytes = <usize>ldc << 2;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = minI(KC, k - k0);
+    const acc = accumulate || k0 > 0;
+    for (let m0 = 0; m0 < m; m0 += MC) {
+      const mEnd = minI(m, m0 + MC);
+      for (let j0 = 0; j0 < n; j0 += NR) {
+        const cols = minI(NR, n - j0);
+        const panel = bp + ((<usize>j0 * k + <usize>k0 * NR) << 2);
+        let i = m0;
+        for (; i + 4 <= mEnd; i += 4) {
+          tile4(at(a, i * lda + k0), ldaBytes, panel, kc, at(c, i * ldc + j0), ldcBytes, cols, acc);
+        }
+        for (; i < mEnd; i++) tile1(at(a, i * lda + k0), panel, kc, at(c, i * ldc + j0), cols, acc);
+      }
+    }
+  }
+}
+
+/** out[cols×rows] = inᵀ for in[rows×cols]. */
+export function transpose(src: usize, rows: i32, cols: i32, out: usize): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) store<f32>(at(out, j * rows + i), load<f32>(at(src, i * cols + j)));
+  }
+}
+
+@inline function copyFloats(dst: usize, src: usize, count: i32): void {
+  if (count >= 16) {
+    memory.copy(dst, src, <usize>count << 2);
+    return;
+  }
+  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+@inline function zeroFloats(dst: usize, count: i32): void {
+  if (count >= 16) {
+    memory.fill(dst, 0, <usize>count << 2);
+    return;
+  }
+  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+// The geometry of the current convolution, set once per call by `setGeometry` (wasm calls take only
+// a handful of arguments cheaply, and every routine below needs all of it).
+let gH: i32 = 0, gW: i32 = 0, gCi: i32 = 0, gKh: i32 = 0, gKw: i32 = 0;
+let gSh: i32 = 1, gSw: i32 = 1, gDh: i32 = 1, gDw: i32 = 1, gPt: i32 = 0, gPl: i32 = 0;
+let gOh: i32 = 0, gOw: i32 = 0, gCo: i32 = 0;
+// The taps that reach the input for some output position: [gKy0, gKy1) × [gKx0, gKx1). On maps
+// smaller than the kernel (ResNet's last stages at 32x32: 3x3 kernels on 1x1 maps) the others only
+// ever multiply padding, so the products leave them out.
+let gKy0: i32 = 0, gKy1: i32 = 0, gKx0: i32 = 0, gKx1: i32 = 0;
+/** Columns of the im2col matrix: the live taps times the input channels. */
+let gWidth: i32 = 0;
+
+// A live tap reaches the input for some output position; these bounds are necessary conditions, so a
+// tap they keep may still only meet padding (wasted work, never a wrong result).
+function firstLiveTap(k: i32, d: i32, p: i32, s: i32, outSize: i32): i32 {
+  let t = 0;
+  while (t < k && (outSize - 1) * s + t * d - p < 0) t++;
+  return t;
+}
+
+function endLiveTap(k: i32, d: i32, p: i32, inSize: i32): i32 {
+  let t = k;
+  while (t > 0 && (t - 1) * d - p > inSize - 1) t--;
+  return t;
+}
+
+/** Input h×w×ci, filter kh×kw, strides, dilations, top/left padding, output oh×ow×co (NHWC). Returns the im2col width. */
+export function setGeometry(h: i32, w: i32, ci: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, oh: i32, ow: i32, co: i32): i32 {
+  gH = h; gW = w; gCi = ci; gKh = kh; gKw = kw; gSh = sh; gSw = sw; gDh = dh; gDw = dw;
+  gPt = pt; gPl = pl; gOh = oh; gOw = ow; gCo = co;
+  gKy0 = firstLiveTap(kh, dh, pt, sh, oh);
+  gKy1 = endLiveTap(kh, dh, pt, h);
+  gKx0 = firstLiveTap(kw, dw, pl, sw, ow);
+  gKx1 = endLiveTap(kw, dw, pl, w);
+  if (gKy1 < gKy0) gKy1 = gKy0;
+  if (gKx1 < gKx0) gKx1 = gKx0;
+  gWidth = (gKy1 - gKy0) * (gKx1 - gKx0) * ci;
+  return gWidth;
+}
+
+@inline function isPointwise(): bool {
+  return gKh == 1 && gKw == 1 && gSh == 1 && gSw == 1 && gPt == 0 && gPl == 0;
+}
+
+@inline function allTapsLive(): bool {
+  return gKy0 == 0 && gKy1 == gKh && gKx0 == 0 && gKx1 == gKw;
+}
+
+/** The row of the filter [kh·kw·ci, co] that column `col` of the im2col matrix multiplies. */
+@inline function filterRow(col: i32): i32 {
+  const run = (gKx1 - gKx0) * gCi;
+  const kyi = col / run;
+  return ((gKy0 + kyi) * gKw + gKx0) * gCi + (col - kyi * run);
+}
+
+/**
+ * Packs the live rows of the filter W [kh·kw·ci, co] for `gemm`: as B = W[live rows] (k = width, n = co)
+ * or, `transposed`, as B = W[live rows]ᵀ (k = co, n = width).
+ */
+export function packFilter(w: usize, transposed: bool, out: usize): void {
+  const co = gCo;
+  const width = gWidth;
+  let o = out;
+  if (!transposed) {
+    for (let j0 = 0; j0 < co; j0 += NR) {
+      const cols = minI(NR, co - j0);
+      for (let i = 0; i < width; i++) {
+        const row = at(w, filterRow(i) * co + j0);
+        if (cols == NR) {
+          v128.store(o, v128.load(row));
+          v128.store(o, v128.load(row, 16), 16);
+        } else {
+          for (let j = 0; j < NR; j++) store<f32>(at(o, j), j < cols ? load<f32>(at(row, j)) : 0);
+        }
+        o += 32;
+      }
+    }
+    return;
+  }
+  for (let j0 = 0; j0 < width; j0 += NR) {
+    const cols = minI(NR, width - j0);
+    for (let i = 0; i < co; i++) {
+      for (let j = 0; j < NR; j++) store<f32>(at(o, j), j < cols ? load<f32>(at(w, filterRow(j0 + j) * co + i)) : 0);
+      o += 32;
+    }
+  }
+}
+
+/** Rows r0… of the im2col matrix [n·oh·ow, width] of x (live taps only) into out. */
+function im2col(x: usize, r0: i32, rows: i32, out: usize): void {
+  const ci = gCi;
+  const width = gWidth;
+  const perImage = gOh * gOw;
+  const tapsX = gKx1 - gKx0;
+  const runFloats = tapsX * ci;
+  const contiguous = gDw == 1;
+  for (let r = 0; r < rows; r++) {
+    const pixel = r0 + r;
+    const b = pixel / perImage;
+    const rem = pixel - b * perImage;
+    const oy = rem / gOw;
+    const ox = rem - oy * gOw;
+    let dst = at(out, r * width);
+    const ix0 = ox * gSw - gPl + gKx0 * gDw;
+    const ix1 = ix0 + (tapsX - 1) * gDw;
+    for (let ky = gKy0; ky < gKy1; ky++) {
+      const iy = oy * gSh - gPt + ky * gDh;
+      if (iy < 0 || iy >= gH) {
+        zeroFloats(dst, runFloats);
+      } else if (contiguous && ix0 >= 0 && ix1 < gW) {
+        // The whole row of taps lies inside the input: one run of kw·ci floats.
+        copyFloats(dst, at(x, ((b * gH + iy) * gW + ix0) * ci), runFloats);
+      } else {
+        for (let kx = gKx0; kx < gKx1; kx++) {
+          const ix = ox * gSw - gPl + kx * gDw;
+          const d = dst + (<usize>((kx - gKx0) * ci) << 2);
+          if (ix < 0 || ix >= gW) zeroFloats(d, ci);
+          else copyFloats(d, at(x, ((b * gH + iy) * gW + ix) * ci), ci);
+        }
+      }
+      dst += <usize>runFloats << 2;
+    }
+  }
+}
+
+/** Adds the block of columns cols[rows, width] for pixels r0… back into dx (the transpose of im2col). */
+function col2imAdd(cols: usize, r0: i32, rows: i32, dx: usize): void {
+  const ci = gCi;
+  const perImage = gOh * gOw;
+  const vectorCh = ci & ~3;
+  for (let r = 0; r < rows; r++) {
+    const pixel = r0 + r;
+    const b = pixel / perImage;
+    const rem = pixel - b * perImage;
+    const oy = rem / gOw;
+    const ox = rem - oy * gOw;
+    let src = at(cols, r * gWidth);
+    for (let ky = gKy0; ky < gKy1; ky++) {
+      const iy = oy * gSh - gPt + ky * gDh;
+      for (let kx = gKx0; kx < gKx1; kx++) {
+        const ix = ox * gSw - gPl + kx * gDw;
+        if (iy >= 0 && iy < gH && ix >= 0 && ix < gW) {
+          const dst = at(dx, ((b * gH + iy) * gW + ix) * ci);
+          let ch = 0;
+          for (; ch < vectorCh; ch += 4) {
+            const p = at(dst, ch);
+            v128.store(p, f32x4.add(v128.load(p), v128.load(at(src, ch))));
+          }
+          for (; ch < ci; ch++) {
+            const p = at(dst, ch);
+            store<f32>(p, load<f32>(p) + load<f32>(at(src, ch)));
+          }
+        }
+        src += <usize>ci << 2;
+      }
+    }
+  }
+}
+
+/** y[rows×co] += bias, then the activation: 0 linear, 1 relu, 2 relu6. */
+function biasActivation(y: usize, rows: i32, co: i32, bias: usize, activation: i32): void {
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  const vectorCo = co & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = at(y, r * co);
+    let j = 0;
+    for (; j < vectorCo; j += 4) {
+      let v = v128.load(at(row, j));
+      if (bias != 0) v = f32x4.add(v, v128.load(at(bias, j)));
+      if (activation >= 1) v = f32x4.max(v, zero);
+      if (activation == 2) v = f32x4.min(v, six);
+      v128.store(at(row, j), v);
+    }
+    for (; j < co; j++) {
+      let s = load<f32>(at(row, j));
+      if (bias != 0) s += load<f32>(at(bias, j));
+      if (activation >= 1 && s < 0) s = 0;
+      if (activation == 2 && s > 6) s = 6;
+      store<f32>(at(row, j), s);
+    }
+  }
+}
+
+/**
+ * y = conv(x, W) (+ bias, activation) for n images, as blocks of `blockRows` output pixels: im2col of
+ * the block into `scratch`, then one product with the packed filter `wp` (packFilter).
+ */
+export function conv2dForward(x: usize, n: i32, wp: usize, y: usize, scratch: usize, blockRows: i32, bias: usize, activation: i32): void {
+  const width = gWidth;
+  const pixels = n * gOh * gOw;
+  if (isPointwise()) {
+    gemm(x, gCi, wp, width, y, gCo, pixels, gCo, false);
+  } else {
+    for (let r0 = 0; r0 < pixels; r0 += blockRows) {
+      const rows = minI(blockRows, pixels - r0);
+      im2col(x, r0, rows, scratch);
+      gemm(scratch, width, wp, width, at(y, r0 * gCo), gCo, rows, gCo, false);
+    }
+  }
+  if (bias != 0 || activation != 0) biasActivation(y, pixels, gCo, bias, activation);
+}
+
+/**
+ * dx = the input gradient of the convolution, from dy and the packed transposed filter `wtp`
+ * (packFilter, transposed): per block of output pixels, the block's columns dy·Wᵀ into `scratch`,
+ * added back into their windows.
+ */
+export function conv2dInputGradient(dy: usize, n: i32, wtp: usize, dx: usize, scratch: usize, blockRows: i32): void {
+  const width = gWidth;
+  const pixels = n * gOh * gOw;
+  if (isPointwise()) {
+    gemm(dy, gCo, wtp, gCo, dx, gCi, pixels, gCi, false);
+    return;
+  }
+  memory.fill(dx, 0, <usize>(n * gH * gW * gCi) << 2);
+  for (let r0 = 0; r0 < pixels; r0 += blockRows) {
+    const rows = minI(blockRows, pixels - r0);
+    gemm(at(dy, r0 * gCo), gCo, wtp, gCo, scratch, width, rows, width, false);
+    col2imAdd(scratch, r0, rows, dx);
+  }
+}
+
+/** Broadcasts lane `i` of v. */
+@inline function lane0(v: v128): v128 { return i32x4.shuffle(v, v, 0, 0, 0, 0); }
+@inline function lane1(v: v128): v128 { return i32x4.shuffle(v, v, 1, 1, 1, 1); }
+@inline function lane2(v: v128): v128 { return i32x4.shuffle(v, v, 2, 2, 2, 2); }
+@inline function lane3(v: v128): v128 { return i32x4.shuffle(v, v, 3, 3, 3, 3); }
+
+/**
+ * C[4×cols] += Aᵀ·B over `depth` rows, where rows of A hold the 4 values for C's rows side by side
+ * (A = an im2col block [depth, width], B = a block of dy [depth, co]); strides in bytes.
+ */
+function tileT4(a: usize, lda: usize, b: usize, ldb: usize, depth: i32, c: usize, ldc: usize, cols: i32): void {
+  const lo = minI(cols, 4);
+  const hi = cols - 4;
+  let c00 = loadPart(c, lo), c01 = loadPart(c + 16, hi);
+  let c10 = loadPart(c + ldc, lo), c11 = loadPart(c + ldc + 16, hi);
+  let c20 = loadPart(c + 2 * ldc, lo), c21 = loadPart(c + 2 * ldc + 16, hi);
+  let c30 = loadPart(c + 3 * ldc, lo), c31 = loadPart(c + 3 * ldc + 16, hi);
+  let ap = a;
+  let bp = b;
+  if (cols == NR) {
+    for (let p = 0; p < depth; p++) {
+      const va = v128.load(ap);
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      ap += lda;
+      bp += ldb;
+      const x0 = lane0(va), x1 = lane1(va), x2 = lane2(va), x3 = lane3(va);
+      c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+      c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+      c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+      c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+    }
+  } else {
+    for (let p = 0; p < depth; p++) {
+      const va = v128.load(ap);
+      const b0 = loadPart(bp, lo);
+      const b1 = loadPart(bp + 16, hi);
+      ap += lda;
+      bp += ldb;
+      const x0 = lane0(va), x1 = lane1(va), x2 = lane2(va), x3 = lane3(va);
+      c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+      c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+      c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+      c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+    }
+  }
+  storePart(c, c00, lo); storePart(c + 16, c01, hi);
+  storePart(c + ldc, c10, lo); storePart(c + ldc + 16, c11, hi);
+  storePart(c + 2 * ldc, c20, lo); storePart(c + 2 * ldc + 16, c21, hi);
+  storePart(c + 3 * ldc, c30, lo); storePart(c + 3 * ldc + 16, c31, hi);
+}
+
+/** C[1×cols] += Aᵀ·B for one row of C (column `a` of the im2col block). */
+function tileT1(a: usize, lda: usize, b: usize, ldb: usize, depth: i32, c: usize, cols: i32): void {
+  const lo = minI(cols, 4);
+  const hi = cols - 4;
+  let c0 = loadPart(c, lo), c1 = loadPart(c + 16, hi);
+  let ap = a;
+  let bp = b;
+  for (let p = 0; p < depth; p++) {
+    const x = v128.load32_splat(ap);
+    c0 = madd(x, loadPart(bp, lo), c0);
+    c1 = madd(x, loadPart(bp + 16, hi), c1);
+    ap += lda;
+    bp += ldb;
+  }
+  storePart(c, c0, lo);
+  storePart(c + 16, c1, hi);
+}
+
+/**
+ * dW = Σ over blocks of output pixels of im2col(x)ᵀ · dy, read in place (no transposition, no
+ * packing). `sums` [width, co] collects the live taps' rows; dW's other rows are zero.
+ */
+export function conv2dFilterGradient(x: usize, n: i32, dy: usize, dw: usize, columns: usize, sums: usize, blockRows: i32): void {
+  const width = gWidth;
+  const co = gCo;
+  const pixels = n * gOh * gOw;
+  const live = allTapsLive();
+  const target = live ? dw : sums;
+  memory.fill(target, 0, <usize>(width * co) << 2);
+  const pointwise = isPointwise();
+  const lda = <usize>width << 2;
+  const ldb = <usize>co << 2;
+  const ldc = <usize>co << 2;
+  for (let r0 = 0; r0 < pixels; r0 += blockRows) {
+    const rows = minI(blockRows, pixels - r0);
+    let a = at(x, r0 * gCi);
+    if (!pointwise) {
+      im2col(x, r0, rows, columns);
+      a = columns;
+    }
+    const b = at(dy, r0 * co);
+    for (let j0 = 0; j0 < co; j0 += NR) {
+      const cols = minI(NR, co - j0);
+      let i = 0;
+      for (; i + 4 <= width; i += 4) tileT4(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), ldc, cols);
+      for (; i < width; i++) tileT1(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), cols);
+    }
+  }
+  if (!live) {
+    memory.fill(dw, 0, <usize>(gKh * gKw * gCi * co) << 2);
+    for (let i = 0; i < width; i++) memory.copy(at(dw, filterRow(i) * co), at(sums, i * co), <usize>co << 2);
+  }
+}
+
+/**
+ * One Adam step over `count` weights: m′ = β₁m + (1−β₁)g, v′ = β₂v + (1−β₂)g², w′ = w − step·m′ /
+ * (√(v′·unbias) + ε), where step and unbias carry the bias corrections.
+ */
+export function adam(w: usize, m: usize, v: usize, g: usize, w1: usize, m1: usize, v1: usize, count: i32, beta1: f32, beta2: f32, epsilon: f32, step: f32, unbias: f32): void {
+  const b1 = f32x4.splat(beta1);
+  const b2 = f32x4.splat(beta2);
+  const k1 = f32x4.splat(1 - beta1);
+  const k2 = f32x4.splat(1 - beta2);
+  const eps = f32x4.splat(epsilon);
+  const st = f32x4.splat(step);
+  const ub = f32x4.splat(unbias);
+  const vectorCount = count & ~3;
+  let i = 0;
+  for (; i < vectorCount; i += 4) {
+    const gi = v128.load(at(g, i));
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(at(m, i))), f32x4.mul(k1, gi));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(at(v, i))), f32x4.mul(k2, f32x4.mul(gi, gi)));
+    v128.store(at(m1, i), mi);
+    v128.store(at(v1, i), vi);
+    const denominator = f32x4.add(f32x4.sqrt(f32x4.mul(vi, ub)), eps);
+    v128.store(at(w1, i), f32x4.sub(v128.load(at(w, i)), f32x4.div(f32x4.mul(st, mi), denominator)));
+  }
+  for (; i < count; i++) {
+    const gi = load<f32>(at(g, i));
+    const mi = beta1 * load<f32>(at(m, i)) + (1 - beta1) * gi;
+    const vi = beta2 * load<f32>(at(v, i)) + (1 - beta2) * gi * gi;
+    store<f32>(at(m1, i), mi);
+    store<f32>(at(v1, i), vi);
+    store<f32>(at(w1, i), load<f32>(at(w, i)) - (step * mi) / (Mathf.sqrt(vi * unbias) + epsilon));
+  }
+}

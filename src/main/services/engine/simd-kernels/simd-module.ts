@@ -1,0 +1,136 @@
+import { setFlagsFromString } from 'node:v8';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SIMD_KERNEL_BINARIES } from './simd-kernels.generated';
+import type { WasmMemory } from './webassembly-api';
+import { webAssembly } from './webassembly-api';
+
+/** The kernels ./assembly/index.ts exports; every pointer is a byte offset of TF.js's wasm heap. */
+export interface SimdKernelExports {
+  packedSize(k: number, n: number): number;
+  packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
+  gemm(a: number, lda: number, bp: number, k: number, c: number, ldc: number, m: number, n: number, accumulate: boolean): void;
+  transpose(src: number, rows: number, cols: number, out: number): void;
+  /** Returns the im2col width (live taps × input channels). */
+  setGeometry(h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, co: number): number;
+  packFilter(w: number, transposed: boolean, out: number): void;
+  conv2dForward(x: number, n: number, wp: number, y: number, scratch: number, blockRows: number, bias: number, activation: number): void;
+  conv2dInputGradient(dy: number, n: number, wtp: number, dx: number, scratch: number, blockRows: number): void;
+  conv2dFilterGradient(x: number, n: number, dy: number, dw: number, columns: number, sums: number, blockRows: number): void;
+  adam(w: number, m: number, v: number, g: number, w1: number, m1: number, v1: number, count: number, beta1: number, beta2: number, epsilon: number, step: number, unbias: number): void;
+}
+
+/**
+ * Which kernels run the wasm backend's products: `fma` (relaxed SIMD's fused multiply-add, where the
+ * JavaScript engine has it), `simd` (the same kernels with separate multiplies and adds) or `xnnpack`
+ * (TF.js's own kernels only). The environment variable CNN_STUDIO_WASM_KERNELS picks one for
+ * benchmarks and comparisons; by default the fastest available.
+ */
+export type SimdKernelChoice = 'fma' | 'simd' | 'xnnpack';
+
+export interface SimdKernels {
+  readonly exports: SimdKernelExports;
+  /** True when the kernels use fused multiply-adds (relaxed SIMD). */
+  readonly fusedMultiplyAdd: boolean;
+  /** A pointer to `bytes` bytes of TF.js's heap, freed by `free`. */
+  malloc(bytes: number): number;
+  free(pointer: number): void;
+}
+
+/** TF.js's Emscripten module, as far as this file needs it. */
+interface EmscriptenModule {
+  asm?: { memory?: WasmMemory };
+  wasmMemory?: WasmMemory;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+const decoded = new Map<keyof typeof SIMD_KERNEL_BINARIES, Uint8Array>();
+
+function binary(name: keyof typeof SIMD_KERNEL_BINARIES): Uint8Array {
+  let bytes = decoded.get(name);
+  if (!bytes) {
+    bytes = Uint8Array.from(Buffer.from(SIMD_KERNEL_BINARIES[name], 'base64'));
+    decoded.set(name, bytes);
+  }
+  return bytes;
+}
+
+let relaxedSupport: boolean | undefined;
+
+/**
+ * Whether this JavaScript engine compiles relaxed SIMD. Electron's V8 has it on; Node 20's has it behind
+ * a V8 flag, which is set here before any module using it is compiled (the flag only enables the
+ * instructions; nothing else of V8 changes).
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupport === undefined) {
+    let valid = webAssembly.validate(binary('relaxed'));
+    if (!valid) {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      valid = webAssembly.validate(binary('relaxed'));
+    }
+    relaxedSupport = valid;
+  }
+  return relaxedSupport;
+}
+
+/** The kernel choice: CNN_STUDIO_WASM_KERNELS where set (an unknown value is an error), else the fastest available. */
+export function simdKernelChoice(environment: NodeJS.ProcessEnv = process.env): SimdKernelChoice {
+  const asked = environment.CNN_STUDIO_WASM_KERNELS?.trim();
+  if (asked) {
+    if (asked !== 'fma' && asked !== 'simd' && asked !== 'xnnpack') {
+      throw new Error(`CNN_STUDIO_WASM_KERNELS is "${asked}": use fma, simd or xnnpack (or leave it unset for the fastest available).`);
+    }
+    if (asked === 'fma' && !relaxedSimdSupported()) {
+      throw new Error('CNN_STUDIO_WASM_KERNELS is "fma" but this JavaScript engine has no relaxed SIMD: use simd or xnnpack.');
+    }
+    return asked;
+  }
+  return relaxedSimdSupported() ? 'fma' : 'simd';
+}
+
+let chosen: SimdKernelChoice | undefined;
+
+/** Sets the kernel choice of this process (benchmarks and tests compare them); undefined goes back to the default. */
+export function useSimdKernels(choice: SimdKernelChoice | undefined): void {
+  if (choice === 'fma' && !relaxedSimdSupported()) throw new Error('This JavaScript engine has no relaxed SIMD: the fma kernels cannot run.');
+  chosen = choice;
+}
+
+const instances = new WeakMap<BackendWasm, Map<SimdKernelChoice, SimdKernels>>();
+
+/** The SIMD kernels on `backend`'s heap, or null where the choice is `xnnpack`. Made once per backend and choice. */
+export function simdKernelsFor(backend: BackendWasm): SimdKernels | null {
+  chosen ??= simdKernelChoice();
+  if (chosen === 'xnnpack') return null;
+  let byChoice = instances.get(backend);
+  if (!byChoice) {
+    byChoice = new Map();
+    instances.set(backend, byChoice);
+  }
+  let kernels = byChoice.get(chosen);
+  if (!kernels) {
+    kernels = instantiate(backend, chosen === 'fma');
+    byChoice.set(chosen, kernels);
+  }
+  return kernels;
+}
+
+function instantiate(backend: BackendWasm, fusedMultiplyAdd: boolean): SimdKernels {
+  const module = backend.wasm as unknown as EmscriptenModule;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!memory) throw new Error("TF.js's WebAssembly backend exposes no memory for the studio's kernels.");
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const name = fusedMultiplyAdd ? (shared ? 'relaxedShared' : 'relaxed') : shared ? 'plainShared' : 'plain';
+  const instance = new webAssembly.Instance(new webAssembly.Module(binary(name)), { env: { memory } });
+  return {
+    exports: instance.exports as unknown as SimdKernelExports,
+    fusedMultiplyAdd,
+    malloc: (bytes) => {
+      const pointer = module._malloc(bytes);
+      if (!pointer) throw new Error(`The WebAssembly engine could not allocate ${bytes} bytes of working memory.`);
+      return pointer;
+    },
+    free: (pointer) => module._free(pointer),
+  };
+}
