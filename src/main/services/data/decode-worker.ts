@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { processorConfigSchema, workerRequestSchema } from './decode-worker-protocol';
 import type { ProcessRequest, WorkerResponse } from './decode-worker-protocol';
+import { readWholeFileBlocking } from './image-decoder';
 import { SampleProcessor } from './sample-processor';
 
 /**
@@ -12,7 +13,7 @@ import { SampleProcessor } from './sample-processor';
 const port = parentPort;
 if (!port) throw new Error('decode-worker.ts runs only as a worker thread');
 
-const processor = new SampleProcessor(processorConfigSchema.parse(workerData));
+const processor = new SampleProcessor(processorConfigSchema.parse(workerData), readWholeFileBlocking);
 let queue: Promise<void> = Promise.resolve();
 
 const send = (message: WorkerResponse, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Preprocessing } from '../../../shared/project/preprocessing';
@@ -60,14 +61,28 @@ export async function readImageBytes(path: string, reader: FileReader = readWhol
   }
 }
 
-async function readWholeFile(path: string): Promise<Uint8Array> {
-  const info = await stat(path);
+function checkFileInfo(path: string, info: { isFile(): boolean; size: number }): void {
   if (!info.isFile()) throw new ImageProblem(path, 'not-a-file', 'it is not a regular file');
   if (info.size > MAX_IMAGE_FILE_BYTES) {
     throw new ImageProblem(path, 'too-large-file', `it is ${(info.size / 2 ** 30).toFixed(1)} GiB, more than the ${MAX_IMAGE_FILE_BYTES / 2 ** 30} GiB the studio reads`);
   }
+}
+
+async function readWholeFile(path: string): Promise<Uint8Array> {
+  checkFileInfo(path, await stat(path));
   return readFile(path);
 }
+
+/**
+ * The same read, blocking: for the decode workers, whose thread does nothing else. Small files read
+ * several times faster this way than through the thread pool that asynchronous reads hop through
+ * (64 MNIST-sized PNGs: 1 ms against 5), and the pool's threads no longer compete with training for
+ * the cores.
+ */
+export const readWholeFileBlocking: FileReader = async (path) => {
+  checkFileInfo(path, statSync(path));
+  return readFileSync(path);
+};
 
 /**
  * A sharp pipeline for the bytes of an image file, upright, first frame, with the pixel limit; checks

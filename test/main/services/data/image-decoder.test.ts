@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ImageGeometry } from '../../../../src/main/services/data/image-decoder';
-import { decodeImageBytes, decodeImageFile } from '../../../../src/main/services/data/image-decoder';
+import { decodeImageBytes, decodeImageFile, readWholeFileBlocking } from '../../../../src/main/services/data/image-decoder';
 import { ImageProblem } from '../../../../src/main/services/data/image-problem';
 import { bmp24, gradientPixels, pngHeaderOnly, rawPng, solidImage } from './dataset-fixtures';
 
@@ -147,5 +150,21 @@ describe('decoding bad files', () => {
     const denied = await problemOf(() => decodeImageFile('/x/denied.png', rgb(2, 2), { readFile: async () => Promise.reject(Object.assign(new Error('no'), { code: 'EACCES' })) }));
     expect([denied.problem, denied.reason]).toEqual(['unreadable', 'it cannot be read (permission denied)']);
     expect((await problemOf(() => decodeImageFile('/definitely/not/here.png', rgb(2, 2)))).problem).toBe('broken-link');
+  });
+
+  it('reads_the_same_way_blocking_as_the_decode_workers_do', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cnn-studio-read-'));
+    try {
+      const file = join(folder, 'a.png');
+      const png = await rawPng(gradientPixels(4, 4, 3), 4, 4, 3);
+      writeFileSync(file, png);
+      const read = await decodeImageFile(file, rgb(4, 4), { readFile: readWholeFileBlocking });
+      expect(read).toEqual(await decodeImageFile(file, rgb(4, 4)));
+      const directory = await problemOf(() => decodeImageFile(folder, rgb(2, 2), { readFile: readWholeFileBlocking }));
+      expect([directory.problem, directory.reason]).toEqual(['not-a-file', 'it is not a regular file']);
+      expect((await problemOf(() => decodeImageFile(join(folder, 'gone.png'), rgb(2, 2), { readFile: readWholeFileBlocking }))).problem).toBe('broken-link');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

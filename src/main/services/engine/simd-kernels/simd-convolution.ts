@@ -38,7 +38,7 @@ function pointer(backend: BackendWasm, t: TensorInfo): number {
 }
 
 /** Runs `body` with working buffers of the given byte sizes on TF.js's heap, freed whatever happens. */
-function withBuffers<T>(kernels: SimdKernels, sizes: number[], body: (pointers: number[]) => T): T {
+export function withBuffers<T>(kernels: SimdKernels, sizes: number[], body: (pointers: number[]) => T): T {
   const pointers: number[] = [];
   try {
     for (const bytes of sizes) pointers.push(kernels.malloc(Math.max(16, bytes)));
@@ -100,17 +100,32 @@ export function simdConv2dInputGradient(backend: BackendWasm, dy: TensorInfo, fi
 
 /** Conv2DBackpropFilter: the sum over blocks of output pixels of im2col(x)ᵀ·dy, read in place. */
 export function simdConv2dFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: Shape4D, attrs: ConvAttrs): TensorInfo | null {
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || filterShape[3] < MIN_OUTPUT_CHANNELS) return null;
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
   const setup = setUp(backend, x.shape as Shape4D, filterShape, attrs);
   if (!setup) return null;
   const { kernels, info, width } = setup;
   const k = kernels.exports;
+  if (info.inChannels === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+    return singleChannelFilterGradient(backend, kernels, x, dy, filterShape, info);
+  }
+  if (filterShape[3] < MIN_OUTPUT_CHANNELS) return null;
   // The block is the product's depth here: deeper blocks than the forward's amortise the passes over dW.
   const rows = Math.max(64, blockRowsFor(width));
   const out = backend.makeOutput(filterShape, 'float32');
   withBuffers(kernels, [rows * width * 4, width * info.outChannels * 4], ([columns, sums]) => {
     k.conv2dFilterGradient(pointer(backend, x), info.batchSize, pointer(backend, dy), pointer(backend, out), columns!, sums!, rows);
   });
+  return out;
+}
+
+/** Conv2DBackpropFilter of a one-channel input at stride 1 (LeNet-5's first layer): sums over pixels, four at a time. */
+function singleChannelFilterGradient(backend: BackendWasm, kernels: SimdKernels, x: TensorInfo, dy: TensorInfo, filterShape: Shape4D, info: backend_util.Conv2DInfo): TensorInfo {
+  const k = kernels.exports;
+  const { batchSize: n, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, outChannels: co } = info;
+  const padded = (n * (oh + kh - 1) * k.singleChannelPaddedWidth(ow, kw) + 16) * 4;
+  const planes = n * Math.ceil(co / 3) * 3 * oh * Math.ceil(ow / 4) * 4 * 4;
+  const out = backend.makeOutput(filterShape, 'float32');
+  withBuffers(kernels, [padded, planes], ([p, q]) => k.singleChannelFilterGradient(pointer(backend, x), n, pointer(backend, dy), pointer(backend, out), p!, q!));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs';
 import { SIMD_KERNEL_BINARIES } from './simd-kernels.generated';
 import type { WasmMemory } from './webassembly-api';
 import { webAssembly } from './webassembly-api';
@@ -16,6 +17,13 @@ export interface SimdKernelExports {
   conv2dForward(x: number, n: number, wp: number, y: number, scratch: number, blockRows: number, bias: number, activation: number): void;
   conv2dInputGradient(dy: number, n: number, wtp: number, dx: number, scratch: number, blockRows: number): void;
   conv2dFilterGradient(x: number, n: number, dy: number, dw: number, columns: number, sums: number, blockRows: number): void;
+  singleChannelPaddedWidth(ow: number, kw: number): number;
+  singleChannelFilterGradient(x: number, n: number, dy: number, dw: number, padded: number, planes: number): void;
+  tanh(x: number, y: number, count: number): void;
+  tanhGradient(dy: number, y: number, dx: number, count: number): void;
+  addRowVector(a: number, v: number, out: number, rows: number, cols: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number, sums: number): void;
+  avgPoolGradient(dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, scale: number): void;
   adam(w: number, m: number, v: number, g: number, w1: number, m1: number, v1: number, count: number, beta1: number, beta2: number, epsilon: number, step: number, unbias: number): void;
 }
 
@@ -34,6 +42,8 @@ export interface SimdKernels {
   /** A pointer to `bytes` bytes of TF.js's heap, freed by `free`. */
   malloc(bytes: number): number;
   free(pointer: number): void;
+  /** The heap offset of a tensor's data. */
+  pointer(t: TensorInfo): number;
 }
 
 /** TF.js's Emscripten module, as far as this file needs it. */
@@ -132,5 +142,6 @@ function instantiate(backend: BackendWasm, fusedMultiplyAdd: boolean): SimdKerne
       return pointer;
     },
     free: (pointer) => module._free(pointer),
+    pointer: (t) => backend.dataIdMap.get(t.dataId)!.memoryOffset,
   };
 }

@@ -2,6 +2,7 @@ import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
 import { getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import { avgPoolGradWasm } from './avg-pool-grad';
 import { avgPoolGradient } from './avg-pool-gradient';
+import { biasAddWasm } from './bias-add';
 import { batchNormTrainingGradient, batchNormTrainingGradWasm, batchNormTrainingWasm } from './batch-norm-training';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './conv2d-backprop-kernels';
 import { conv2dGradient } from './conv2d-gradient';
@@ -9,7 +10,9 @@ import { adamUpdateWasm } from './fused-adam';
 import { batchMatMulWasm, sumWasm, tanhWasm } from './matmul-kernels';
 import { maxPoolGradWasm } from './max-pool-grad';
 import { reluGradient } from './relu-gradient';
+import { sharedIdentityWasm } from './shared-identity';
 import { conv2dSmallMapWasm, fusedConv2dSmallMapWasm } from './small-map-kernels';
+import { tanhGradient, tanhGradWasm } from './tanh-gradient';
 
 /**
  * The project-made training kernels for the WebAssembly backend, listed explicitly (as TF.js's
@@ -25,6 +28,9 @@ export function wasmTrainingKernels(): KernelConfig[] {
     batchMatMulWasm(),
     sumWasm(),
     tanhWasm(),
+    tanhGradWasm,
+    biasAddWasm(),
+    sharedIdentityWasm(),
     conv2dSmallMapWasm(),
     fusedConv2dSmallMapWasm(),
     batchNormTrainingWasm,
@@ -34,7 +40,7 @@ export function wasmTrainingKernels(): KernelConfig[] {
 }
 
 /** Gradients registered on every backend: replacements fixing a limitation or a defect of TF.js 4.22's, and the fused batch-norm op's. */
-export const PROJECT_GRADIENTS: readonly GradConfig[] = [conv2dGradient, avgPoolGradient, batchNormTrainingGradient, reluGradient];
+export const PROJECT_GRADIENTS: readonly GradConfig[] = [conv2dGradient, avgPoolGradient, batchNormTrainingGradient, reluGradient, tanhGradient];
 
 let kernelsRegistered = false;
 let gradientsRegistered = false;
@@ -54,7 +60,7 @@ export function registerWasmTrainingKernels(): void {
   kernelsRegistered = true;
 }
 
-/** Registers the project's gradients (dilated Conv2D, AvgPool with padding, fused batch-norm training) for every backend. Idempotent. */
+/** Registers the project's gradients (dilated Conv2D, AvgPool with padding, fused batch-norm training, Relu, Tanh) for every backend. Idempotent. */
 export function registerProjectGradients(): void {
   if (gradientsRegistered) return;
   for (const config of PROJECT_GRADIENTS) registerGradient(config);

@@ -1,5 +1,6 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { simdMatMul } from '../simd-kernels/simd-convolution';
+import { simdMatMul, withBuffers } from '../simd-kernels/simd-convolution';
+import { simdKernelsFor } from '../simd-kernels/simd-module';
 import type { WasmKernelCalls } from './kernel-calls';
 import { withKernelCalls } from './kernel-calls';
 import { replacing } from './kernel-replacement';
@@ -43,8 +44,8 @@ export function batchMatMulWasm(): KernelConfig {
 }
 
 /**
- * Sum over every axis but the last (bias gradients) as one pass on the wasm heap, accumulating in
- * float64. TF.js's wasm Sum first transposes the reduced axes to the end, which costs more than the
+ * Sum over every axis but the last (bias gradients) as one pass on the wasm heap (SIMD where the
+ * studio's kernels run), accumulating in float64. TF.js's wasm Sum first transposes the reduced axes to the end, which costs more than the
  * sum; a product with a row of ones (XNNPACK) packs the whole input as a filter at every call.
  */
 export function sumWasm(): KernelConfig {
@@ -58,6 +59,12 @@ export function sumWasm(): KernelConfig {
     const channels = x.shape[rank - 1]!;
     const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
     const out = args.backend.makeOutput(outShape, 'float32');
+    const simd = simdKernelsFor(args.backend);
+    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    if (simd && channels > 0) {
+      withBuffers(simd, [channels * 8], ([sums]) => simd.exports.sumRows(simd.pointer(x), rows, channels, simd.pointer(out), sums!));
+      return out;
+    }
     // Views only after the last allocation: a growing wasm heap detaches older views.
     const values = args.backend.typedArrayFromHeap(x) as Float32Array;
     const sums = new Float64Array(channels);
@@ -70,12 +77,18 @@ export function sumWasm(): KernelConfig {
 }
 
 /**
- * Tanh as 2·sigmoid(2x) − 1: the wasm Sigmoid kernel is vectorised (XNNPACK), Tanh runs about 6x
- * slower. Absolute error stays at float32 rounding (about 1e-7).
+ * Tanh in one SIMD pass where the studio's kernels run; else as 2·sigmoid(2x) − 1 (the wasm Sigmoid
+ * kernel is vectorised by XNNPACK, TF.js's Tanh runs about 6x slower). Error about 2e-7 either way.
  */
 export function tanhWasm(): KernelConfig {
   return replacing('Tanh', (args) => {
     const { x } = args.inputs as { x: TensorInfo };
+    const simd = x.dtype === 'float32' ? simdKernelsFor(args.backend) : null;
+    if (simd) {
+      const out = args.backend.makeOutput(x.shape, 'float32');
+      simd.exports.tanh(simd.pointer(x), simd.pointer(out), x.shape.reduce((p, d) => p * d, 1));
+      return out;
+    }
     return withKernelCalls(args.backend, (calls) => {
       const two = calls.run('Fill', {}, { shape: [], value: 2, dtype: 'float32' });
       const one = calls.run('Fill', {}, { shape: [], value: 1, dtype: 'float32' });

@@ -32,6 +32,10 @@ const CASES: ConvCase[] = [
   { name: 'dilation2_same', x: [3, 9, 8, 2], kernel: 3, filters: 5, strides: 1, padding: 'same', dilation: 2 },
   { name: 'dilation3_numeric_padding1', x: [2, 10, 9, 3], kernel: 2, filters: 2, strides: 1, padding: 1, dilation: 3 },
   { name: 'batch1_channel1', x: [1, 6, 6, 1], kernel: 5, filters: 6, strides: 1, padding: 'same', dilation: 1 },
+  // One input channel at stride 1: the filter gradient sums over pixels four at a time (taps in chunks of five).
+  { name: 'single_channel_kernel7_same', x: [2, 9, 11, 1], kernel: 7, filters: 4, strides: 1, padding: 'same', dilation: 1 },
+  { name: 'single_channel_kernel3_valid_many_filters', x: [3, 7, 6, 1], kernel: 3, filters: 10, strides: 1, padding: 'valid', dilation: 1 },
+  { name: 'single_channel_even_kernel_numeric_padding', x: [2, 5, 9, 1], kernel: 2, filters: 1, strides: 1, padding: 1, dilation: 1 },
   // At least 8 filters: the studio's SIMD kernels take these (odd channel counts leave partial panels).
   { name: 'simd_same_stride1', x: [2, 6, 7, 5], kernel: 3, filters: 9, strides: 1, padding: 'same', dilation: 1 },
   { name: 'simd_valid_stride2_kernel5', x: [2, 11, 9, 3], kernel: 5, filters: 16, strides: 2, padding: 'valid', dilation: 1 },

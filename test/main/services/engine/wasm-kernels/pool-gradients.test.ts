@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Padding } from '../../../../../src/shared/layers/params';
 import { windowAxis } from '../../../../../src/shared/layers/window';
 import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { useSimdKernels } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
+import { WASM_KERNEL_CHOICES } from './kernel-choices';
 import type { Array4D } from '../reference-ops';
 import { finiteDifferences, maxRelativeError, randomArray, referencePool, weightedSum } from '../reference-ops';
 
@@ -40,9 +42,11 @@ function backendGradient(mode: 'max' | 'avg', c: PoolCase, x: Array4D, r: Array4
   });
 }
 
-describe('pooling gradients (project-made MaxPoolGrad on wasm, AvgPool gradient everywhere)', () => {
+describe.each(WASM_KERNEL_CHOICES)('pooling gradients (project-made MaxPoolGrad and AvgPoolGrad on wasm, AvgPool gradient everywhere; %s)', (choice) => {
+  afterAll(() => useSimdKernels(undefined));
   beforeAll(async () => {
     await loadBackend('wasm');
+    useSimdKernels(choice);
   });
 
   for (const mode of ['max', 'avg'] as const) {

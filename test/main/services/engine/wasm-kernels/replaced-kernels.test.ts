@@ -76,4 +76,34 @@ describe.each(WASM_KERNEL_CHOICES)('wasm kernels replaced for speed give the cpu
     const g = await onBoth(() => tf.grad((t: tf.Tensor) => tf.sum(tf.tanh(t)))(x()));
     expect(maxRelativeError(g.wasm, g.cpu)).toBeLessThan(1e-5);
   });
+
+  it('tanh_keeps_its_sign_its_limits_and_small_values', async () => {
+    const values = [0, -0, 1e-8, -3e-5, 0.25, -0.3, 0.31, 2, -7.9, 8, 30, -1e6, Number.NaN];
+    const y = await onBoth(() => tf.tanh(tf.tensor1d(values)));
+    values.forEach((v, i) => {
+      if (Number.isNaN(v)) expect(y.wasm[i]).toBeNaN();
+      // SIMD kernels: within 3 float32 ulps, small values included; TF.js's sigmoid form loses those (absolute error ~1e-7).
+      else if (choice === 'xnnpack') expect(Math.abs(y.wasm[i]! - Math.tanh(v))).toBeLessThanOrEqual(1.2e-7);
+      else expect(Math.abs(y.wasm[i]! - Math.tanh(v))).toBeLessThanOrEqual(3.6e-7 * Math.abs(Math.tanh(v)));
+    });
+  });
+
+  it('bias_add_along_the_last_axis_and_other_broadcasts', async () => {
+    for (const [a, b] of [[[4, 5, 6, 3], [3]], [[3], [7, 3]], [[64, 10], [10]], [[5, 1], [5]], [[2, 3], [2, 3]], [[4, 1, 6], [1, 5, 6]]] as const) {
+      const r = await onBoth(() => tf.add(data([...a], 10), data([...b], 11)));
+      expect(maxRelativeError(r.wasm, r.cpu)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('identity_shares_the_data_and_frees_it_with_the_last_reference', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(before + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(before);
+  });
 });

@@ -170,20 +170,25 @@ export function transpose(src: usize, rows: i32, cols: i32, out: usize): void {
   }
 }
 
+/** Copies `count` floats: four at a time up to 64 (a runtime call to memory.copy costs more below that). */
 @inline function copyFloats(dst: usize, src: usize, count: i32): void {
-  if (count >= 16) {
+  if (count >= 64) {
     memory.copy(dst, src, <usize>count << 2);
     return;
   }
-  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
 @inline function zeroFloats(dst: usize, count: i32): void {
-  if (count >= 16) {
+  if (count >= 64) {
     memory.fill(dst, 0, <usize>count << 2);
     return;
   }
-  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
 // The geometry of the current convolution, set once per call by `setGeometry` (wasm calls take only
@@ -545,5 +550,205 @@ export function adam(w: usize, m: usize, v: usize, g: usize, w1: usize, m1: usiz
     store<f32>(at(m1, i), mi);
     store<f32>(at(v1, i), vi);
     store<f32>(at(w1, i), load<f32>(at(w, i)) - (step * mi) / (Mathf.sqrt(vi * unbias) + epsilon));
+  }
+}
+
+// Element-wise kernels: the activations, bias additions and reductions around every convolution, which
+// on a small network such as LeNet-5 cost as much as its convolutions do through TF.js's kernels.
+
+/**
+ * tanh of four lanes as Eigen computes it in float: x·P(x²)/Q(x²), P of degree 13 and Q of degree 6 in
+ * x, on x clamped to ±7.905 (where tanh rounds to ±1); below |x| = 0.0004, x itself. Pseudo-min/max
+ * (single instructions) for the clamp: NaN handling comes from the final division.
+ */
+@inline function tanh4(x: v128): v128 {
+  const limit = f32x4.splat(7.90531110763549805);
+  const c = f32x4.pmax(f32x4.pmin(x, limit), f32x4.neg(limit));
+  const x2 = f32x4.mul(c, c);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = madd(p, x2, f32x4.splat(2.00018790482477e-13));
+  p = madd(p, x2, f32x4.splat(-8.60467152213735e-11));
+  p = madd(p, x2, f32x4.splat(5.12229709037114e-8));
+  p = madd(p, x2, f32x4.splat(1.48572235717979e-5));
+  p = madd(p, x2, f32x4.splat(6.37261928875436e-4));
+  p = madd(p, x2, f32x4.splat(4.89352455891786e-3));
+  p = f32x4.mul(p, c);
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = madd(q, x2, f32x4.splat(1.18534705686654e-4));
+  q = madd(q, x2, f32x4.splat(2.26843463243900e-3));
+  q = madd(q, x2, f32x4.splat(4.89352518554385e-3));
+  const tiny = f32x4.lt(f32x4.abs(x), f32x4.splat(0.0004));
+  return v128.bitselect(x, f32x4.div(p, q), tiny);
+}
+
+/** y = tanh(x) over `count` floats. */
+export function tanh(x: usize, y: usize, count: i32): void {
+  const vectorCount = count & ~3;
+  let i = 0;
+  for (; i < vectorCount; i += 4) v128.store(at(y, i), tanh4(v128.load(at(x, i))));
+  for (; i < count; i++) store<f32>(at(y, i), f32x4.extract_lane(tanh4(f32x4.splat(load<f32>(at(x, i)))), 0));
+}
+
+/** dx = dy·(1 − y²), tanh's gradient from its output. */
+export function tanhGradient(dy: usize, y: usize, dx: usize, count: i32): void {
+  const one = f32x4.splat(1);
+  const vectorCount = count & ~3;
+  let i = 0;
+  for (; i < vectorCount; i += 4) {
+    const yi = v128.load(at(y, i));
+    v128.store(at(dx, i), f32x4.mul(v128.load(at(dy, i)), f32x4.sub(one, f32x4.mul(yi, yi))));
+  }
+  for (; i < count; i++) {
+    const yi = load<f32>(at(y, i));
+    store<f32>(at(dx, i), load<f32>(at(dy, i)) * (1 - yi * yi));
+  }
+}
+
+/** out[rows×cols] = a[rows×cols] + v[cols] (a bias added to every row). */
+export function addRowVector(a: usize, v: usize, out: usize, rows: i32, cols: i32): void {
+  const vectorCols = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const src = at(a, r * cols);
+    const dst = at(out, r * cols);
+    let j = 0;
+    for (; j < vectorCols; j += 4) v128.store(at(dst, j), f32x4.add(v128.load(at(src, j)), v128.load(at(v, j))));
+    for (; j < cols; j++) store<f32>(at(dst, j), load<f32>(at(src, j)) + load<f32>(at(v, j)));
+  }
+}
+
+/** out[cols] = Σ over rows of x[rows×cols], accumulated in float64 in `sums` (cols doubles). */
+export function sumRows(x: usize, rows: i32, cols: i32, out: usize, sums: usize): void {
+  memory.fill(sums, 0, <usize>cols << 3);
+  const pairCols = cols & ~1;
+  for (let r = 0; r < rows; r++) {
+    const src = at(x, r * cols);
+    let j = 0;
+    for (; j < pairCols; j += 2) {
+      const acc = sums + (<usize>j << 3);
+      v128.store(acc, f64x2.add(v128.load(acc), f64x2.promote_low_f32x4(v128.load64_zero(at(src, j)))));
+    }
+    if (j < cols) {
+      const acc = sums + (<usize>j << 3);
+      store<f64>(acc, load<f64>(acc) + <f64>load<f32>(at(src, j)));
+    }
+  }
+  for (let j = 0; j < cols; j++) store<f32>(at(out, j), <f32>load<f64>(sums + (<usize>j << 3)));
+}
+
+/**
+ * AvgPoolGrad (NHWC): each window's dy times `scale` (1 / the window's full size) added to the inputs
+ * it covers, channels four at a time. Pooling geometry as TF.js computes it.
+ */
+export function avgPoolGradient(dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, scale: f32): void {
+  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  const vs = f32x4.splat(scale);
+  const vectorC = c & ~3;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      const r0 = i * sh - top;
+      const rStart = r0 < 0 ? 0 : r0;
+      const rEnd = minI(h, r0 + kh);
+      for (let j = 0; j < ow; j++) {
+        const c0 = j * sw - left;
+        const cStart = c0 < 0 ? 0 : c0;
+        const cEnd = minI(w, c0 + kw);
+        const g = at(dy, ((b * oh + i) * ow + j) * c);
+        for (let r = rStart; r < rEnd; r++) {
+          for (let k = cStart; k < cEnd; k++) {
+            const d = at(dx, ((b * h + r) * w + k) * c);
+            let ch = 0;
+            for (; ch < vectorC; ch += 4) {
+              const p = at(d, ch);
+              v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(at(g, ch)), vs)));
+            }
+            for (; ch < c; ch++) {
+              const p = at(d, ch);
+              store<f32>(p, load<f32>(p) + load<f32>(at(g, ch)) * scale);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Horizontal sum of four lanes. */
+@inline function lanesSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Padded-image row length for `singleChannelFilterGradient`: the taps' reach plus a vector's overrun. */
+export function singleChannelPaddedWidth(ow: i32, kw: i32): i32 {
+  return ((ow + kw - 1 + 4 + 3) >> 2) << 2;
+}
+
+/**
+ * Conv2DBackpropFilter for one input channel at stride 1 (the first layer of a greyscale network such
+ * as LeNet-5), where an im2col product wastes most of its work on a 1-wide row and a few outputs. The
+ * sum runs over output pixels four at a time instead: x is padded once into `padded`
+ * [n, oh+kh−1, singleChannelPaddedWidth], dy is laid out as planes [n, ⌈co/3⌉·3, oh, ⌈ow/4⌉·4] in
+ * `planes` (zeros past the edges), and fifteen accumulators hold five taps × three output channels.
+ * Lanes past the row's end multiply zeros of dy.
+ */
+export function singleChannelFilterGradient(x: usize, n: i32, dy: usize, dw: usize, padded: usize, planes: usize): void {
+  const h = gH, w = gW, kh = gKh, kw = gKw, oh = gOh, ow = gOw, co = gCo;
+  const hp = oh + kh - 1;
+  const wp = singleChannelPaddedWidth(ow, kw);
+  const owp = ((ow + 3) >> 2) << 2;
+  const cog = ((co + 2) / 3) * 3;
+  // The last row's vector loads run up to 8 floats past it: the buffer has 16 more, zeroed too.
+  memory.fill(padded, 0, <usize>(n * hp * wp + 16) << 2);
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < hp; r++) {
+      const iy = r - gPt;
+      if (iy < 0 || iy >= h) continue;
+      // Input column ix lands at ix + left padding; columns no output reaches are left out.
+      const count = minI(w, wp - gPl);
+      if (count > 0) copyFloats(at(padded, (b * hp + r) * wp + gPl), at(x, (b * h + iy) * w), count);
+    }
+  }
+  memory.fill(planes, 0, <usize>(n * cog * oh * owp) << 2);
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const src = at(dy, ((b * oh + oy) * ow + ox) * co);
+        for (let o = 0; o < co; o++) store<f32>(at(planes, ((b * cog + o) * oh + oy) * owp + ox), load<f32>(at(src, o)));
+      }
+    }
+  }
+  const zero = f32x4.splat(0);
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx0 = 0; kx0 < kw; kx0 += 5) {
+      const taps = minI(5, kw - kx0);
+      for (let og = 0; og < cog; og += 3) {
+        let a00 = zero, a01 = zero, a02 = zero, a10 = zero, a11 = zero, a12 = zero, a20 = zero, a21 = zero, a22 = zero;
+        let a30 = zero, a31 = zero, a32 = zero, a40 = zero, a41 = zero, a42 = zero;
+        for (let b = 0; b < n; b++) {
+          for (let oy = 0; oy < oh; oy++) {
+            let xp = at(padded, (b * hp + oy + ky) * wp + kx0);
+            let d0 = at(planes, ((b * cog + og) * oh + oy) * owp);
+            const plane = <usize>(oh * owp) << 2;
+            for (let ox = 0; ox < owp; ox += 4) {
+              const x0 = v128.load(xp), x1 = v128.load(xp, 4), x2 = v128.load(xp, 8), x3 = v128.load(xp, 12), x4 = v128.load(xp, 16);
+              const g0 = v128.load(d0), g1 = v128.load(d0 + plane), g2 = v128.load(d0 + 2 * plane);
+              a00 = madd(x0, g0, a00); a01 = madd(x0, g1, a01); a02 = madd(x0, g2, a02);
+              a10 = madd(x1, g0, a10); a11 = madd(x1, g1, a11); a12 = madd(x1, g2, a12);
+              a20 = madd(x2, g0, a20); a21 = madd(x2, g1, a21); a22 = madd(x2, g2, a22);
+              a30 = madd(x3, g0, a30); a31 = madd(x3, g1, a31); a32 = madd(x3, g2, a32);
+              a40 = madd(x4, g0, a40); a41 = madd(x4, g1, a41); a42 = madd(x4, g2, a42);
+              xp += 16;
+              d0 += 16;
+            }
+          }
+        }
+        const row = at(dw, (ky * kw + kx0) * co + og);
+        const valid = minI(3, co - og);
+        const tapStride = <usize>co << 2;
+        // Tap t, channel c at row + t·co + c; taps past `taps` and channels past `valid` were padding.
+        if (valid > 0) { store<f32>(row, lanesSum(a00)); if (taps > 1) store<f32>(row + tapStride, lanesSum(a10)); if (taps > 2) store<f32>(row + 2 * tapStride, lanesSum(a20)); if (taps > 3) store<f32>(row + 3 * tapStride, lanesSum(a30)); if (taps > 4) store<f32>(row + 4 * tapStride, lanesSum(a40)); }
+        if (valid > 1) { store<f32>(row, lanesSum(a01), 4); if (taps > 1) store<f32>(row + tapStride, lanesSum(a11), 4); if (taps > 2) store<f32>(row + 2 * tapStride, lanesSum(a21), 4); if (taps > 3) store<f32>(row + 3 * tapStride, lanesSum(a31), 4); if (taps > 4) store<f32>(row + 4 * tapStride, lanesSum(a41), 4); }
+        if (valid > 2) { store<f32>(row, lanesSum(a02), 8); if (taps > 1) store<f32>(row + tapStride, lanesSum(a12), 8); if (taps > 2) store<f32>(row + 2 * tapStride, lanesSum(a22), 8); if (taps > 3) store<f32>(row + 3 * tapStride, lanesSum(a32), 8); if (taps > 4) store<f32>(row + 4 * tapStride, lanesSum(a42), 8); }
+      }
+    }
   }
 }
