@@ -19,6 +19,9 @@ export interface SimdKernelExports {
   conv2dFilterGradient(x: number, n: number, dy: number, dw: number, columns: number, sums: number, blockRows: number): void;
   singleChannelPaddedWidth(ow: number, kw: number): number;
   singleChannelFilterGradient(x: number, n: number, dy: number, dw: number, padded: number, planes: number): void;
+  channelSums(a: number, b: number, rows: number, channels: number, mode: number, out: number, partial: number): void;
+  channelAffine(a: number, b: number, out: number, rows: number, channels: number, k1: number, k2: number, centre: number, shift: number): void;
+  maxPoolGradient(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, where: number): void;
   tanh(x: number, y: number, count: number): void;
   tanhGradient(dy: number, y: number, dx: number, count: number): void;
   addRowVector(a: number, v: number, out: number, rows: number, cols: number): void;
@@ -44,6 +47,9 @@ export interface SimdKernels {
   free(pointer: number): void;
   /** The heap offset of a tensor's data. */
   pointer(t: TensorInfo): number;
+  /** Views of the heap; make them after the last allocation (a growing heap detaches older views). */
+  floats(pointer: number, count: number): Float32Array;
+  doubles(pointer: number, count: number): Float64Array;
 }
 
 /** TF.js's Emscripten module, as far as this file needs it. */
@@ -143,5 +149,7 @@ function instantiate(backend: BackendWasm, fusedMultiplyAdd: boolean): SimdKerne
     },
     free: (pointer) => module._free(pointer),
     pointer: (t) => backend.dataIdMap.get(t.dataId)!.memoryOffset,
+    floats: (pointer, count) => new Float32Array(memory.buffer, pointer, count),
+    doubles: (pointer, count) => new Float64Array(memory.buffer, pointer, count),
   };
 }

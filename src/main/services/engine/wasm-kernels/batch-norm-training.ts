@@ -1,6 +1,9 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { withBuffers } from '../simd-kernels/simd-convolution';
+import type { SimdKernels } from '../simd-kernels/simd-module';
+import { simdKernelsFor } from '../simd-kernels/simd-module';
 
 /**
  * Batch normalisation in training mode as ONE op with ONE gradient. Composed of TF.js ops (moments,
@@ -11,7 +14,8 @@ import * as tf from '@tensorflow/tfjs';
  * - backward, from the closed form through the batch statistics: with x̂ = (x−μ)/√(σ²+ε), S = Σdy·x̂,
  *   dx = γ/√(σ²+ε) · (dy − Σdy/N − x̂·S/N), dγ = S, dβ = Σdy (sums per channel, in float64).
  * Statistics run over every axis but the last (N = the other axes' size); the variance is the biased
- * one, as batchNorm normalises with. Other backends run the composed ops.
+ * one, as batchNorm normalises with. Other backends run the composed ops. Where the studio's SIMD
+ * kernels run, each pass is one of them (sums in float32 over blocks of 64 rows, then float64).
  */
 
 const FORWARD = 'StudioBatchNormTraining';
@@ -41,6 +45,74 @@ function heapOf(backend: BackendWasm): Heap {
   return (t) => backend.typedArrayFromHeap(t) as Float32Array;
 }
 
+/** Per-channel coefficients k1, k2, centre, shift of `channelAffine`, as four float32 runs of C. */
+function coefficientBytes(channels: number): number {
+  return 4 * channels * 4;
+}
+
+function simdForward(simd: SimdKernels, backend: BackendWasm, t: Record<'x' | 'gamma' | 'beta' | 'y' | 'mean' | 'variance', TensorInfo>, channels: number, epsilon: number): void {
+  const rows = t.x.shape.reduce((p, d) => p * d, 1) / channels;
+  const k = simd.exports;
+  withBuffers(simd, [2 * channels * 8, 3 * channels * 4, coefficientBytes(channels)], ([sums, partial, coefficients]) => {
+    k.channelSums(simd.pointer(t.x), simd.pointer(t.x), rows, channels, 0, sums!, partial!);
+    const totals = simd.doubles(sums!, 2 * channels);
+    const c = simd.floats(coefficients!, 4 * channels);
+    // The sums are of x − K, K the first row (see channelSums).
+    const first = simd.floats(simd.pointer(t.x), channels);
+    const g = simd.floats(simd.pointer(t.gamma), channels);
+    const b = simd.floats(simd.pointer(t.beta), channels);
+    const m = simd.floats(simd.pointer(t.mean), channels);
+    const s2 = simd.floats(simd.pointer(t.variance), channels);
+    for (let ch = 0; ch < channels; ch++) {
+      const shifted = totals[ch]! / rows;
+      const mu = first[ch]! + shifted;
+      const sigma2 = Math.max(0, totals[channels + ch]! / rows - shifted * shifted);
+      m[ch] = mu;
+      s2[ch] = sigma2;
+      // y = 0·x + scale·(x − μ) + β
+      c[ch] = 0;
+      c[channels + ch] = g[ch]! / Math.sqrt(sigma2 + epsilon);
+      c[2 * channels + ch] = mu;
+      c[3 * channels + ch] = b[ch]!;
+    }
+    const at = (i: number) => coefficients! + i * channels * 4;
+    k.channelAffine(simd.pointer(t.x), simd.pointer(t.x), simd.pointer(t.y), rows, channels, at(0), at(1), at(2), at(3));
+  });
+}
+
+function simdBackward(simd: SimdKernels, backend: BackendWasm, t: Record<'dy' | 'x' | 'gamma' | 'variance' | 'dx' | 'dGamma' | 'dBeta', TensorInfo>, channels: number, epsilon: number): void {
+  const rows = t.x.shape.reduce((p, d) => p * d, 1) / channels;
+  const k = simd.exports;
+  withBuffers(simd, [3 * channels * 8, 3 * channels * 4, coefficientBytes(channels)], ([sums, partial, coefficients]) => {
+    // Σdy, Σ(x − K), Σdy·(x − K), K the first row of x.
+    k.channelSums(simd.pointer(t.dy), simd.pointer(t.x), rows, channels, 1, sums!, partial!);
+    const totals = simd.doubles(sums!, 3 * channels);
+    const first = simd.floats(simd.pointer(t.x), channels);
+    const c = simd.floats(coefficients!, 4 * channels);
+    const g = simd.floats(simd.pointer(t.gamma), channels);
+    const s2 = simd.floats(simd.pointer(t.variance), channels);
+    const dg = simd.floats(simd.pointer(t.dGamma), channels);
+    const db = simd.floats(simd.pointer(t.dBeta), channels);
+    for (let ch = 0; ch < channels; ch++) {
+      const sumDy = totals[ch]!;
+      const shifted = totals[channels + ch]! / rows;
+      const centre = first[ch]! + shifted;
+      const rstd = 1 / Math.sqrt(s2[ch]! + epsilon);
+      // S = Σdy·(x − μ)·rstd, with x − μ = (x − K) − (μ − K).
+      const S = (totals[2 * channels + ch]! - shifted * sumDy) * rstd;
+      dg[ch] = S;
+      db[ch] = sumDy;
+      // dx = γ·rstd·dy − γ·rstd²·S/N·(x − μ) − γ·rstd·Σdy/N
+      c[ch] = g[ch]! * rstd;
+      c[channels + ch] = (-g[ch]! * rstd * rstd * S) / rows;
+      c[2 * channels + ch] = centre;
+      c[3 * channels + ch] = (-g[ch]! * rstd * sumDy) / rows;
+    }
+    const at = (i: number) => coefficients! + i * channels * 4;
+    k.channelAffine(simd.pointer(t.dy), simd.pointer(t.x), simd.pointer(t.dx), rows, channels, at(0), at(1), at(2), at(3));
+  });
+}
+
 /** y, mean and biased variance of x over all axes but the last. */
 export const batchNormTrainingWasm: KernelConfig = {
   kernelName: FORWARD,
@@ -51,6 +123,11 @@ export const batchNormTrainingWasm: KernelConfig = {
     const y = backend.makeOutput(x.shape, 'float32');
     const mean = backend.makeOutput([channels], 'float32');
     const variance = backend.makeOutput([channels], 'float32');
+    const simd = simdKernelsFor(backend);
+    if (simd) {
+      simdForward(simd, backend, { x, gamma, beta, y, mean, variance }, channels, attrs.epsilon);
+      return [y, mean, variance];
+    }
     // Views only after the last allocation: a growing wasm heap detaches older views.
     const heap = heapOf(backend);
     const xs = heap(x);
@@ -97,6 +174,11 @@ export const batchNormTrainingGradWasm: KernelConfig = {
     const dx = backend.makeOutput(x.shape, 'float32');
     const dGamma = backend.makeOutput([channels], 'float32');
     const dBeta = backend.makeOutput([channels], 'float32');
+    const simd = simdKernelsFor(backend);
+    if (simd) {
+      simdBackward(simd, backend, { dy, x, gamma, variance, dx, dGamma, dBeta }, channels, attrs.epsilon);
+      return [dx, dGamma, dBeta];
+    }
     const heap = heapOf(backend);
     const xs = heap(x);
     const dys = heap(dy);

@@ -1,12 +1,14 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import { withBuffers } from '../simd-kernels/simd-convolution';
+import { simdKernelsFor } from '../simd-kernels/simd-module';
 
 /**
  * MaxPoolGrad on wasm: each output's gradient goes to the first maximum of its window (padded cells
  * never count), as the cpu backend does. TF.js 4.22's wasm kernel gives wrong gradients for several
  * windows (2x2 stride 2 among them) and is slow; this one is one pass over the windows, channels
- * innermost, straight on the wasm heap.
+ * innermost (four at a time where the studio's SIMD kernels run), straight on the wasm heap.
  */
 export const maxPoolGradWasm: KernelConfig = {
   kernelName: 'MaxPoolGrad',
@@ -16,13 +18,18 @@ export const maxPoolGradWasm: KernelConfig = {
     const [n, h, w, c] = input.shape as [number, number, number, number];
     const info = backend_util.computePool2DInfo([n, h, w, c], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
     const out = backend.makeOutput(input.shape, 'float32');
+    const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+    const { top, left } = info.padInfo;
+    const simd = input.dtype === 'float32' ? simdKernelsFor(backend) : null;
+    if (simd) {
+      withBuffers(simd, [c * 4], ([where]) => simd.exports.maxPoolGradient(simd.pointer(input), simd.pointer(dy), simd.pointer(out), n, h, w, c, oh, ow, kh, kw, sh, sw, top, left, where!));
+      return out;
+    }
     // Views only after the last allocation: a growing wasm heap detaches older views.
     const x = backend.typedArrayFromHeap(input) as Float32Array;
     const g = backend.typedArrayFromHeap(dy) as Float32Array;
     const dx = backend.typedArrayFromHeap(out) as Float32Array;
     dx.fill(0);
-    const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-    const { top, left } = info.padInfo;
     const best = new Float32Array(c);
     const where = new Int32Array(c);
     for (let b = 0; b < n; b++) {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../../../../src/main/services/engine/backends';
+import { useSimdKernels } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
 import { batchNormTraining } from '../../../../../src/main/services/engine/wasm-kernels/batch-norm-training';
 import { finiteDifferences, maxRelativeError, randomArray } from '../reference-ops';
 import type { Array4D } from '../reference-ops';
+import { WASM_KERNEL_CHOICES } from './kernel-choices';
 
 /** Float64 batch normalisation over all axes but the last, biased variance: the definition. */
 function referenceBatchNorm(x: Array4D, gamma: Float64Array, beta: Float64Array, epsilon: number): Float64Array {
@@ -21,12 +23,16 @@ const SHAPES: [number, number, number, number][] = [
   [4, 3, 3, 5],
   [2, 1, 1, 3],
   [3, 2, 4, 1],
+  // More rows than one float32 block of the SIMD sums (64), eight channels (two vectors).
+  [3, 7, 6, 8],
 ];
 
-describe('batch normalisation in training as one op (project-made wasm kernels)', () => {
+describe.each(WASM_KERNEL_CHOICES)('batch normalisation in training as one op (project-made wasm kernels; %s)', (choice) => {
   beforeAll(async () => {
     await loadBackend('wasm');
+    useSimdKernels(choice);
   });
+  afterAll(() => useSimdKernels(undefined));
 
   for (const shape of SHAPES) {
     it(`shape_${shape.join('x')}_matches_finite_differences_and_the_composed_ops_on_cpu`, async () => {

@@ -752,3 +752,143 @@ export function singleChannelFilterGradient(x: usize, n: i32, dy: usize, dw: usi
     }
   }
 }
+
+/** Rows summed in float32 before their sums join the float64 totals (keeps rounding at float64 level). */
+const SUM_BLOCK: i32 = 64;
+
+/**
+ * Per-channel sums over the rows of a[rows×channels] and b of the same shape, into `out` as float64,
+ * with b shifted by its first row K (so that a large mean cancels before squaring, not after):
+ * mode 0 (a = b): Σ(a−K) and Σ(a−K)² at out[0…C) and out[C…2C); mode 1: Σa, Σ(b−K) and Σa·(b−K) at
+ * out[0…3C). `partial` holds 3·C float32 block sums.
+ */
+export function channelSums(a: usize, b: usize, rows: i32, channels: i32, mode: i32, out: usize, partial: usize): void {
+  const sets = mode == 0 ? 2 : 3;
+  memory.fill(out, 0, <usize>(sets * channels) << 3);
+  const vectorC = channels & ~3;
+  const p0 = partial;
+  const p1 = at(partial, channels);
+  const p2 = at(partial, 2 * channels);
+  const k = b;
+  for (let r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+    memory.fill(partial, 0, <usize>(sets * channels) << 2);
+    const rEnd = minI(rows, r0 + SUM_BLOCK);
+    for (let r = r0; r < rEnd; r++) {
+      const ra = at(a, r * channels);
+      const rb = at(b, r * channels);
+      let c = 0;
+      if (mode == 0) {
+        for (; c < vectorC; c += 4) {
+          const v = f32x4.sub(v128.load(at(ra, c)), v128.load(at(k, c)));
+          v128.store(at(p0, c), f32x4.add(v128.load(at(p0, c)), v));
+          v128.store(at(p1, c), madd(v, v, v128.load(at(p1, c))));
+        }
+        for (; c < channels; c++) {
+          const v = load<f32>(at(ra, c)) - load<f32>(at(k, c));
+          store<f32>(at(p0, c), load<f32>(at(p0, c)) + v);
+          store<f32>(at(p1, c), load<f32>(at(p1, c)) + v * v);
+        }
+      } else {
+        for (; c < vectorC; c += 4) {
+          const u = v128.load(at(ra, c));
+          const v = f32x4.sub(v128.load(at(rb, c)), v128.load(at(k, c)));
+          v128.store(at(p0, c), f32x4.add(v128.load(at(p0, c)), u));
+          v128.store(at(p1, c), f32x4.add(v128.load(at(p1, c)), v));
+          v128.store(at(p2, c), madd(u, v, v128.load(at(p2, c))));
+        }
+        for (; c < channels; c++) {
+          const u = load<f32>(at(ra, c));
+          const v = load<f32>(at(rb, c)) - load<f32>(at(k, c));
+          store<f32>(at(p0, c), load<f32>(at(p0, c)) + u);
+          store<f32>(at(p1, c), load<f32>(at(p1, c)) + v);
+          store<f32>(at(p2, c), load<f32>(at(p2, c)) + u * v);
+        }
+      }
+    }
+    for (let i = 0; i < sets * channels; i++) {
+      const o = out + (<usize>i << 3);
+      store<f64>(o, load<f64>(o) + <f64>load<f32>(at(partial, i)));
+    }
+  }
+}
+
+/**
+ * out = k1·a + k2·(b − centre) + shift per channel (vectors of C floats): batch normalisation's
+ * forward (a = x with k1 = 0, b = x) and its input gradient (a = dy, b = x) in one pass.
+ */
+export function channelAffine(a: usize, b: usize, out: usize, rows: i32, channels: i32, k1: usize, k2: usize, centre: usize, shift: usize): void {
+  const vectorC = channels & ~3;
+  for (let r = 0; r < rows; r++) {
+    const ra = at(a, r * channels);
+    const rb = at(b, r * channels);
+    const ro = at(out, r * channels);
+    let c = 0;
+    for (; c < vectorC; c += 4) {
+      const centred = f32x4.sub(v128.load(at(rb, c)), v128.load(at(centre, c)));
+      const v = madd(v128.load(at(k1, c)), v128.load(at(ra, c)), madd(v128.load(at(k2, c)), centred, v128.load(at(shift, c))));
+      v128.store(at(ro, c), v);
+    }
+    for (; c < channels; c++) {
+      const centred = load<f32>(at(rb, c)) - load<f32>(at(centre, c));
+      store<f32>(at(ro, c), load<f32>(at(k1, c)) * load<f32>(at(ra, c)) + load<f32>(at(k2, c)) * centred + load<f32>(at(shift, c)));
+    }
+  }
+}
+
+/**
+ * MaxPoolGrad (NHWC): each window's dy goes to the first maximum of its window (padded cells never
+ * count; NaN and −∞ never win), channels four at a time; `where` holds C int32 positions.
+ */
+export function maxPoolGradient(x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, where: usize): void {
+  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  const vectorC = c & ~3;
+  const lanes = i32x4(0, 1, 2, 3);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      const r0 = i * sh - top;
+      const rStart = r0 < 0 ? 0 : r0;
+      const rEnd = minI(h, r0 + kh);
+      for (let j = 0; j < ow; j++) {
+        const c0 = j * sw - left;
+        const cStart = c0 < 0 ? 0 : c0;
+        const cEnd = minI(w, c0 + kw);
+        const g = at(dy, ((b * oh + i) * ow + j) * c);
+        let ch = 0;
+        for (; ch < vectorC; ch += 4) {
+          let best = f32x4.splat(-Infinity);
+          let index = i32x4.splat(-1);
+          for (let r = rStart; r < rEnd; r++) {
+            for (let k = cStart; k < cEnd; k++) {
+              const base = ((b * h + r) * w + k) * c + ch;
+              const v = v128.load(at(x, base));
+              const wins = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, wins);
+              index = v128.bitselect(i32x4.add(i32x4.splat(base), lanes), index, wins);
+            }
+          }
+          const gv = v128.load(at(g, ch));
+          const i0 = i32x4.extract_lane(index, 0), i1 = i32x4.extract_lane(index, 1), i2 = i32x4.extract_lane(index, 2), i3 = i32x4.extract_lane(index, 3);
+          if (i0 >= 0) store<f32>(at(dx, i0), load<f32>(at(dx, i0)) + f32x4.extract_lane(gv, 0));
+          if (i1 >= 0) store<f32>(at(dx, i1), load<f32>(at(dx, i1)) + f32x4.extract_lane(gv, 1));
+          if (i2 >= 0) store<f32>(at(dx, i2), load<f32>(at(dx, i2)) + f32x4.extract_lane(gv, 2));
+          if (i3 >= 0) store<f32>(at(dx, i3), load<f32>(at(dx, i3)) + f32x4.extract_lane(gv, 3));
+        }
+        for (; ch < c; ch++) {
+          let best: f32 = -Infinity;
+          let index = -1;
+          for (let r = rStart; r < rEnd; r++) {
+            for (let k = cStart; k < cEnd; k++) {
+              const base = ((b * h + r) * w + k) * c + ch;
+              const v = load<f32>(at(x, base));
+              if (v > best) {
+                best = v;
+                index = base;
+              }
+            }
+          }
+          if (index >= 0) store<f32>(at(dx, index), load<f32>(at(dx, index)) + load<f32>(at(g, ch)));
+        }
+      }
+    }
+  }
+}
