@@ -60,18 +60,32 @@ export function isGpuProbeNoise(line: string): boolean {
   return GPU_PROBE_NOISE.some((pattern) => pattern.test(line));
 }
 
+/**
+ * A stateful test of successive stderr lines: true for the lines to keep. Drops the GPU probe's noise
+ * and the blank lines Dawn ends its messages with.
+ */
+export function stderrLineFilter(): (line: string) => boolean {
+  let afterNoise = false;
+  return (line) => {
+    const noise = isGpuProbeNoise(line) || (afterNoise && line.trim() === '');
+    afterNoise = noise;
+    return !noise;
+  };
+}
+
 /** Copies the engine's stderr to ours line by line, without the GPU probe's noise. */
 function forwardStderr(stream: NodeJS.ReadableStream): void {
   let pending = '';
+  const keep = stderrLineFilter();
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     const lines = (pending + chunk).split('\n');
     pending = lines.pop() ?? '';
-    const kept = lines.filter((line) => !isGpuProbeNoise(line));
+    const kept = lines.filter(keep);
     if (kept.length) process.stderr.write(`${kept.join('\n')}\n`);
   });
   stream.on('end', () => {
-    if (pending && !isGpuProbeNoise(pending)) process.stderr.write(pending);
+    if (pending && keep(pending)) process.stderr.write(pending);
   });
 }
 
