@@ -230,9 +230,12 @@ class Control:
     def word(self):
         if self.path:
             try:
-                mtime = os.stat(self.path).st_mtime_ns
-                if mtime != self._mtime:
-                    self._mtime = mtime
+                # The studio replaces the file (write, then rename): a new inode or size tells a new word
+                # even when two writes fall in the same tick of the file system's clock.
+                info = os.stat(self.path)
+                stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+                if stamp != self._mtime:
+                    self._mtime = stamp
                     with open(self.path, "r", encoding="utf-8") as handle:
                         self._word = handle.read().strip() or "run"
             except OSError:
