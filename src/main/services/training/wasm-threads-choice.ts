@@ -3,10 +3,10 @@ import type { FlatGraph } from '../../../shared/shapes/analyze';
 import { multiplyAddsPerImage } from '../../../shared/shapes/compute-cost';
 
 /**
- * Below this forward cost per image the threaded WebAssembly build loses: XNNPACK splits every op
- * across its threads, and a small net's ops cost more to split than to run (`npm run bench`: LeNet-5,
- * 0.4 M multiply-adds, trains at 0.9x on 2 threads; the VGG-style net and ResNet-18, tens of millions,
- * at 1.4x). See docs/performance.md.
+ * Below this forward cost per image the threaded WebAssembly build loses: the studio's convolutions
+ * and XNNPACK's ops are split across the threads, and a small net's ops cost more to split than to
+ * run (`npm run bench`: LeNet-5, 0.4 M multiply-adds, trains at 0.87x on 2 threads; the VGG-style net
+ * and ResNet-18, tens of millions, at 1.5-1.6x). See docs/performance.md.
  */
 export const THREADED_WASM_MIN_MULTIPLY_ADDS = 5_000_000;
 

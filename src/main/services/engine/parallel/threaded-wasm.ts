@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmImports } from '../webassembly-api';
+import { webAssembly } from '../webassembly-api';
 
 /**
  * TF.js's threaded WebAssembly build (XNNPACK's thread pool over shared memory), started in Node.
@@ -21,13 +23,6 @@ import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
  * The module then backs the `wasm` backend, so TF.js's and the project's wasm kernels all apply.
  */
 
-/** The parts of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
-  instantiate(bytes: Uint8Array, imports: WasmImports): Promise<{ instance: object; module: object }>;
-}
-type WasmImports = Record<string, Record<string, unknown>>;
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 /** What the Emscripten glue's factory is given. */
 interface EmscriptenConfig {

@@ -75,9 +75,10 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
   const k = kernels.exports;
   const rows = blockRowsFor(width);
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  withBuffers(kernels, [k.packedSize(width, info.outChannels), rows * width * 4], ([packed, scratch]) => {
+  const scratchBytes = rows * width * 4;
+  withBuffers(kernels, [k.packedSize(width, info.outChannels), kernels.threads * scratchBytes], ([packed, scratch]) => {
     k.packFilter(pointer(backend, filter), false, packed!);
-    k.conv2dForward(pointer(backend, x), info.batchSize, packed!, pointer(backend, out), scratch!, rows, bias ? pointer(backend, bias) : 0, ACTIVATIONS[activation]!);
+    k.conv2dForward(kernels.control, pointer(backend, x), info.batchSize, packed!, pointer(backend, out), scratch!, scratchBytes, rows, bias ? pointer(backend, bias) : 0, ACTIVATIONS[activation]!);
   });
   return out;
 }
@@ -91,9 +92,10 @@ export function simdConv2dInputGradient(backend: BackendWasm, dy: TensorInfo, fi
   const k = kernels.exports;
   const rows = blockRowsFor(width);
   const out = backend.makeOutput(inputShape, 'float32');
-  withBuffers(kernels, [k.packedSize(info.outChannels, width), rows * width * 4], ([packed, scratch]) => {
+  const scratchBytes = rows * width * 4;
+  withBuffers(kernels, [k.packedSize(info.outChannels, width), kernels.threads * scratchBytes], ([packed, scratch]) => {
     k.packFilter(pointer(backend, filter), true, packed!);
-    k.conv2dInputGradient(pointer(backend, dy), info.batchSize, packed!, pointer(backend, out), scratch!, rows);
+    k.conv2dInputGradient(kernels.control, pointer(backend, dy), info.batchSize, packed!, pointer(backend, out), scratch!, scratchBytes, rows);
   });
   return out;
 }
@@ -112,8 +114,9 @@ export function simdConv2dFilterGradient(backend: BackendWasm, x: TensorInfo, dy
   // The block is the product's depth here: deeper blocks than the forward's amortise the passes over dW.
   const rows = Math.max(64, blockRowsFor(width));
   const out = backend.makeOutput(filterShape, 'float32');
-  withBuffers(kernels, [rows * width * 4, width * info.outChannels * 4], ([columns, sums]) => {
-    k.conv2dFilterGradient(pointer(backend, x), info.batchSize, pointer(backend, dy), pointer(backend, out), columns!, sums!, rows);
+  const columnBytes = rows * width * 4;
+  withBuffers(kernels, [kernels.threads * columnBytes, width * info.outChannels * 4], ([columns, sums]) => {
+    k.conv2dFilterGradient(kernels.control, pointer(backend, x), info.batchSize, pointer(backend, dy), pointer(backend, out), columns!, columnBytes, sums!, rows);
   });
   return out;
 }

@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { SIMD_KERNEL_BINARIES } from './simd-kernels.generated';
-import type { WasmMemory } from './webassembly-api';
-import { webAssembly } from './webassembly-api';
+import type { WasmMemory } from '../webassembly-api';
+import { webAssembly } from '../webassembly-api';
 
 /** The kernels ./assembly/index.ts exports; every pointer is a byte offset of TF.js's wasm heap. */
 export interface SimdKernelExports {
@@ -12,11 +13,14 @@ export interface SimdKernelExports {
   gemm(a: number, lda: number, bp: number, k: number, c: number, ldc: number, m: number, n: number, accumulate: boolean): void;
   transpose(src: number, rows: number, cols: number, out: number): void;
   /** Returns the im2col width (live taps × input channels). */
+  CONTROL_BYTES: { value: number };
+  workerLoop(control: number, index: number): void;
+  stopWorkers(control: number): void;
   setGeometry(h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, co: number): number;
   packFilter(w: number, transposed: boolean, out: number): void;
-  conv2dForward(x: number, n: number, wp: number, y: number, scratch: number, blockRows: number, bias: number, activation: number): void;
-  conv2dInputGradient(dy: number, n: number, wtp: number, dx: number, scratch: number, blockRows: number): void;
-  conv2dFilterGradient(x: number, n: number, dy: number, dw: number, columns: number, sums: number, blockRows: number): void;
+  conv2dForward(control: number, x: number, n: number, wp: number, y: number, scratch: number, scratchBytes: number, blockRows: number, bias: number, activation: number): void;
+  conv2dInputGradient(control: number, dy: number, n: number, wtp: number, dx: number, scratch: number, scratchBytes: number, blockRows: number): void;
+  conv2dFilterGradient(control: number, x: number, n: number, dy: number, dw: number, columns: number, columnBytes: number, sums: number, blockRows: number): void;
   singleChannelPaddedWidth(ow: number, kw: number): number;
   singleChannelFilterGradient(x: number, n: number, dy: number, dw: number, padded: number, planes: number): void;
   channelSums(a: number, b: number, rows: number, channels: number, mode: number, out: number, partial: number): void;
@@ -42,6 +46,15 @@ export interface SimdKernels {
   readonly exports: SimdKernelExports;
   /** True when the kernels use fused multiply-adds (relaxed SIMD). */
   readonly fusedMultiplyAdd: boolean;
+  /**
+   * Threads that share the convolutions: TF.js's thread count on its threaded build (shared memory;
+   * helper threads run the same kernels on the same heap), else 1.
+   */
+  readonly threads: number;
+  /** The control block of the convolution entry points (see the assembly's `dispatch`). */
+  readonly control: number;
+  /** Shares the convolutions among the first `count` threads only (1 … threads); tests compare. */
+  useThreads(count: number): void;
   /** A pointer to `bytes` bytes of TF.js's heap, freed by `free`. */
   malloc(bytes: number): number;
   free(pointer: number): void;
@@ -56,6 +69,7 @@ export interface SimdKernels {
 interface EmscriptenModule {
   asm?: { memory?: WasmMemory };
   wasmMemory?: WasmMemory;
+  tfjs?: { getThreadsCount?: () => number };
   _malloc(bytes: number): number;
   _free(pointer: number): void;
 }
@@ -138,18 +152,53 @@ function instantiate(backend: BackendWasm, fusedMultiplyAdd: boolean): SimdKerne
   if (!memory) throw new Error("TF.js's WebAssembly backend exposes no memory for the studio's kernels.");
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const name = fusedMultiplyAdd ? (shared ? 'relaxedShared' : 'relaxed') : shared ? 'plainShared' : 'plain';
-  const instance = new webAssembly.Instance(new webAssembly.Module(binary(name)), { env: { memory } });
+  const bytes = binary(name);
+  const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
+  const exports = instance.exports as unknown as SimdKernelExports;
+  const malloc = (size: number) => {
+    const pointer = module._malloc(size);
+    if (!pointer) throw new Error(`The WebAssembly engine could not allocate ${size} bytes of working memory.`);
+    return pointer;
+  };
+  const threads = shared ? Math.max(1, Math.floor(module.tfjs?.getThreadsCount?.() ?? 1)) : 1;
+  // Lives as long as the backend (one block per instance, a few dozen bytes).
+  const control = malloc(exports.CONTROL_BYTES.value);
+  const slots = new Int32Array(memory.buffer, control, exports.CONTROL_BYTES.value / 4);
+  slots.fill(0);
+  // Slot 3: the threads sharing a job.
+  slots[3] = threads;
+  startHelpers(bytes, memory, control, threads);
   return {
-    exports: instance.exports as unknown as SimdKernelExports,
+    exports,
     fusedMultiplyAdd,
-    malloc: (bytes) => {
-      const pointer = module._malloc(bytes);
-      if (!pointer) throw new Error(`The WebAssembly engine could not allocate ${bytes} bytes of working memory.`);
-      return pointer;
+    threads,
+    control,
+    useThreads: (count) => {
+      new Int32Array(memory.buffer, control, 4)[3] = Math.max(1, Math.min(threads, Math.floor(count)));
     },
+    malloc,
     free: (pointer) => module._free(pointer),
     pointer: (t) => backend.dataIdMap.get(t.dataId)!.memoryOffset,
     floats: (pointer, count) => new Float32Array(memory.buffer, pointer, count),
     doubles: (pointer, count) => new Float64Array(memory.buffer, pointer, count),
   };
+}
+
+/**
+ * The helper threads' script: instantiate the kernels on the shared heap and wait for jobs in the
+ * kernels' own loop (it returns only on stopWorkers). Evaluated, so no file has to ship with it.
+ */
+const HELPER_SCRIPT = `
+const { workerData } = require('node:worker_threads');
+const { binary, memory, control, index } = workerData;
+const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
+instance.exports.workerLoop(control, index);
+`;
+
+/** Starts threads − 1 helpers; they do not keep the process alive. */
+function startHelpers(bytes: Uint8Array, memory: WasmMemory, control: number, threads: number): void {
+  for (let index = 1; index < threads; index++) {
+    const worker = new Worker(HELPER_SCRIPT, { eval: true, workerData: { binary: bytes, memory, control, index } });
+    worker.unref();
+  }
 }

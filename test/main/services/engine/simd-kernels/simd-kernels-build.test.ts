@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIMD_KERNEL_BINARIES } from '../../../../../src/main/services/engine/simd-kernels/simd-kernels.generated';
 import { relaxedSimdSupported } from '../../../../../src/main/services/engine/simd-kernels/simd-module';
-import { webAssembly } from '../../../../../src/main/services/engine/simd-kernels/webassembly-api';
+import { webAssembly } from '../../../../../src/main/services/engine/webassembly-api';
 
 const root = join(__dirname, '../../../../..');
 

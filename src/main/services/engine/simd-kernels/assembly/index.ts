@@ -375,40 +375,48 @@ function biasActivation(y: usize, rows: i32, co: i32, bias: usize, activation: i
   }
 }
 
-/**
- * y = conv(x, W) (+ bias, activation) for n images, as blocks of `blockRows` output pixels: im2col of
- * the block into `scratch`, then one product with the packed filter `wp` (packFilter).
- */
-export function conv2dForward(x: usize, n: i32, wp: usize, y: usize, scratch: usize, blockRows: i32, bias: usize, activation: i32): void {
+/** The first and one-past-last of `total` items for share `index` of `count`, in whole `unit`s. */
+@inline function shareStart(total: i32, unit: i32, index: i32, count: i32): i32 {
+  const per = ((total + count * unit - 1) / (count * unit)) * unit;
+  return minI(total, index * per);
+}
+
+/** Share `index` of `count` of the forward: a range of output pixels in whole blocks. */
+function forwardShare(x: usize, n: i32, wp: usize, y: usize, scratch: usize, blockRows: i32, bias: usize, activation: i32, index: i32, count: i32): void {
   const width = gWidth;
   const pixels = n * gOh * gOw;
+  const start = shareStart(pixels, blockRows, index, count);
+  const end = shareStart(pixels, blockRows, index + 1, count);
+  if (end <= start) return;
   if (isPointwise()) {
-    gemm(x, gCi, wp, width, y, gCo, pixels, gCo, false);
+    gemm(at(x, start * gCi), gCi, wp, width, at(y, start * gCo), gCo, end - start, gCo, false);
   } else {
-    for (let r0 = 0; r0 < pixels; r0 += blockRows) {
-      const rows = minI(blockRows, pixels - r0);
+    for (let r0 = start; r0 < end; r0 += blockRows) {
+      const rows = minI(blockRows, end - r0);
       im2col(x, r0, rows, scratch);
       gemm(scratch, width, wp, width, at(y, r0 * gCo), gCo, rows, gCo, false);
     }
   }
-  if (bias != 0 || activation != 0) biasActivation(y, pixels, gCo, bias, activation);
+  if (bias != 0 || activation != 0) biasActivation(at(y, start * gCo), end - start, gCo, bias, activation);
 }
 
-/**
- * dx = the input gradient of the convolution, from dy and the packed transposed filter `wtp`
- * (packFilter, transposed): per block of output pixels, the block's columns dy·Wᵀ into `scratch`,
- * added back into their windows.
- */
-export function conv2dInputGradient(dy: usize, n: i32, wtp: usize, dx: usize, scratch: usize, blockRows: i32): void {
+/** Share `index` of `count` of the input gradient: whole images, so no two threads add into the same dx. */
+function inputGradientShare(dy: usize, n: i32, wtp: usize, dx: usize, scratch: usize, blockRows: i32, index: i32, count: i32): void {
   const width = gWidth;
-  const pixels = n * gOh * gOw;
+  const perImage = gOh * gOw;
+  const first = shareStart(n, 1, index, count);
+  const last = shareStart(n, 1, index + 1, count);
+  if (last <= first) return;
+  const start = first * perImage;
+  const end = last * perImage;
   if (isPointwise()) {
-    gemm(dy, gCo, wtp, gCo, dx, gCi, pixels, gCi, false);
+    gemm(at(dy, start * gCo), gCo, wtp, gCo, at(dx, start * gCi), gCi, end - start, gCi, false);
     return;
   }
-  memory.fill(dx, 0, <usize>(n * gH * gW * gCi) << 2);
-  for (let r0 = 0; r0 < pixels; r0 += blockRows) {
-    const rows = minI(blockRows, pixels - r0);
+  const imageFloats = gH * gW * gCi;
+  memory.fill(at(dx, first * imageFloats), 0, <usize>((last - first) * imageFloats) << 2);
+  for (let r0 = start; r0 < end; r0 += blockRows) {
+    const rows = minI(blockRows, end - r0);
     gemm(at(dy, r0 * gCo), gCo, wtp, gCo, scratch, width, rows, width, false);
     col2imAdd(scratch, r0, rows, dx);
   }
@@ -485,16 +493,18 @@ function tileT1(a: usize, lda: usize, b: usize, ldb: usize, depth: i32, c: usize
 }
 
 /**
- * dW = Σ over blocks of output pixels of im2col(x)ᵀ · dy, read in place (no transposition, no
- * packing). `sums` [width, co] collects the live taps' rows; dW's other rows are zero.
+ * Share `index` of `count` of the filter gradient, rows [i0, i1) of dW (in fours): Σ over blocks of
+ * output pixels of im2col(x)ᵀ · dy, read in place (no transposition, no packing) from this share's
+ * own im2col block. `target` is dW where every tap is live, else `sums` [width, co] of the live taps.
  */
-export function conv2dFilterGradient(x: usize, n: i32, dy: usize, dw: usize, columns: usize, sums: usize, blockRows: i32): void {
+function filterGradientShare(x: usize, n: i32, dy: usize, target: usize, columns: usize, blockRows: i32, index: i32, count: i32): void {
   const width = gWidth;
   const co = gCo;
   const pixels = n * gOh * gOw;
-  const live = allTapsLive();
-  const target = live ? dw : sums;
-  memory.fill(target, 0, <usize>(width * co) << 2);
+  const i0 = shareStart(width, 4, index, count);
+  const i1 = shareStart(width, 4, index + 1, count);
+  if (i1 <= i0) return;
+  memory.fill(at(target, i0 * co), 0, <usize>((i1 - i0) * co) << 2);
   const pointwise = isPointwise();
   const lda = <usize>width << 2;
   const ldb = <usize>co << 2;
@@ -509,15 +519,160 @@ export function conv2dFilterGradient(x: usize, n: i32, dy: usize, dw: usize, col
     const b = at(dy, r0 * co);
     for (let j0 = 0; j0 < co; j0 += NR) {
       const cols = minI(NR, co - j0);
-      let i = 0;
-      for (; i + 4 <= width; i += 4) tileT4(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), ldc, cols);
-      for (; i < width; i++) tileT1(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), cols);
+      let i = i0;
+      for (; i + 4 <= i1; i += 4) tileT4(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), ldc, cols);
+      for (; i < i1; i++) tileT1(at(a, i), lda, at(b, j0), ldb, rows, at(target, i * co + j0), cols);
     }
   }
-  if (!live) {
-    memory.fill(dw, 0, <usize>(gKh * gKw * gCi * co) << 2);
-    for (let i = 0; i < width; i++) memory.copy(at(dw, filterRow(i) * co), at(sums, i * co), <usize>co << 2);
+}
+
+/** dW's rows from the live taps' sums (dW's other rows are zero); nothing to do where every tap is live. */
+function scatterFilterGradient(dw: usize, sums: usize): void {
+  if (allTapsLive()) return;
+  const co = gCo;
+  memory.fill(dw, 0, <usize>(gKh * gKw * gCi * co) << 2);
+  for (let i = 0; i < gWidth; i++) memory.copy(at(dw, filterRow(i) * co), at(sums, i * co), <usize>co << 2);
+}
+
+// Work shared with helper threads (TF.js's threaded build: shared memory). A control block of int32
+// slots on the heap: the generation (bumped for each job), the job, how many helpers are done, the
+// thread count, the geometry, and the job's arguments. Helpers wait on the generation in
+// `workerLoop`; the calling thread does share 0 and waits for the helpers.
+const C_GENERATION: usize = 0;
+const C_TASK: usize = 4;
+const C_DONE: usize = 8;
+const C_THREADS: usize = 12;
+const C_GEOMETRY: usize = 16;
+const C_ARGS: usize = 16 + 14 * 4;
+/** Bytes of the control block. */
+export const CONTROL_BYTES: i32 = 16 + 14 * 4 + 12 * 4;
+
+const TASK_FORWARD = 1;
+const TASK_INPUT_GRADIENT = 2;
+const TASK_FILTER_GRADIENT = 3;
+const TASK_QUIT = 9;
+
+@inline function arg(control: usize, i: i32): i32 {
+  return load<i32>(control + C_ARGS + (<usize>i << 2));
+}
+
+@inline function setArg(control: usize, i: i32, value: i32): void {
+  store<i32>(control + C_ARGS + (<usize>i << 2), value);
+}
+
+function saveGeometry(control: usize): void {
+  const g = control + C_GEOMETRY;
+  store<i32>(g, gH); store<i32>(g, gW, 4); store<i32>(g, gCi, 8); store<i32>(g, gKh, 12); store<i32>(g, gKw, 16);
+  store<i32>(g, gSh, 20); store<i32>(g, gSw, 24); store<i32>(g, gDh, 28); store<i32>(g, gDw, 32); store<i32>(g, gPt, 36);
+  store<i32>(g, gPl, 40); store<i32>(g, gOh, 44); store<i32>(g, gOw, 48); store<i32>(g, gCo, 52);
+}
+
+function loadGeometry(control: usize): void {
+  const g = control + C_GEOMETRY;
+  setGeometry(load<i32>(g), load<i32>(g, 4), load<i32>(g, 8), load<i32>(g, 12), load<i32>(g, 16), load<i32>(g, 20), load<i32>(g, 24), load<i32>(g, 28), load<i32>(g, 32), load<i32>(g, 36), load<i32>(g, 40), load<i32>(g, 44), load<i32>(g, 48), load<i32>(g, 52));
+}
+
+/** Runs share `index` of the job in the control block (arguments: see the entry points below). */
+function runShare(control: usize, index: i32): void {
+  const count = load<i32>(control + C_THREADS);
+  const task = load<i32>(control + C_TASK);
+  // Arguments 0–7 as the entry points store them; slot 8 is the per-thread scratch stride in bytes.
+  const scratch = <usize>arg(control, 4) + <usize>index * <usize>arg(control, 8);
+  if (task == TASK_FORWARD) {
+    forwardShare(arg(control, 0), arg(control, 1), arg(control, 2), arg(control, 3), scratch, arg(control, 5), arg(control, 6), arg(control, 7), index, count);
+  } else if (task == TASK_INPUT_GRADIENT) {
+    inputGradientShare(arg(control, 0), arg(control, 1), arg(control, 2), arg(control, 3), scratch, arg(control, 5), index, count);
+  } else if (task == TASK_FILTER_GRADIENT) {
+    filterGradientShare(arg(control, 0), arg(control, 1), arg(control, 2), arg(control, 3), scratch, arg(control, 5), index, count);
   }
+}
+
+/** Runs the job in the control block on every thread; returns when all shares are done. */
+function dispatch(control: usize, task: i32): void {
+  const threads = load<i32>(control + C_THREADS);
+  if (!ASC_FEATURE_THREADS || threads <= 1) {
+    store<i32>(control + C_THREADS, 1);
+    store<i32>(control + C_TASK, task);
+    runShare(control, 0);
+    store<i32>(control + C_THREADS, threads);
+    return;
+  }
+  if (ASC_FEATURE_THREADS) {
+    saveGeometry(control);
+    atomic.store<i32>(control + C_DONE, 0);
+    atomic.store<i32>(control + C_TASK, task);
+    atomic.add<i32>(control + C_GENERATION, 1);
+    atomic.notify(control + C_GENERATION, threads - 1);
+    runShare(control, 0);
+    let done = atomic.load<i32>(control + C_DONE);
+    while (done < threads - 1) {
+      atomic.wait<i32>(control + C_DONE, done, -1);
+      done = atomic.load<i32>(control + C_DONE);
+    }
+  }
+}
+
+/** A helper thread's life: wait for a job, run its share, count it done; until TASK_QUIT. */
+export function workerLoop(control: usize, index: i32): void {
+  if (ASC_FEATURE_THREADS) {
+    let seen = 0;
+    while (true) {
+      const generation = atomic.load<i32>(control + C_GENERATION);
+      if (generation == seen) {
+        atomic.wait<i32>(control + C_GENERATION, seen, -1);
+        continue;
+      }
+      seen = generation;
+      const task = atomic.load<i32>(control + C_TASK);
+      if (task == TASK_QUIT) return;
+      loadGeometry(control);
+      runShare(control, index);
+      atomic.add<i32>(control + C_DONE, 1);
+      atomic.notify(control + C_DONE, 1);
+    }
+  }
+}
+
+/** Stops the helper threads waiting on `control` (they return from workerLoop). */
+export function stopWorkers(control: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    atomic.store<i32>(control + C_TASK, TASK_QUIT);
+    atomic.add<i32>(control + C_GENERATION, 1);
+    atomic.notify(control + C_GENERATION, -1);
+  }
+}
+
+/**
+ * y = conv(x, W) (+ bias, activation) for n images, as blocks of `blockRows` output pixels: im2col of
+ * the block into the thread's scratch (`scratch` + thread·`scratchBytes`), then one product with the
+ * packed filter `wp` (packFilter). Shared among the control block's threads.
+ */
+export function conv2dForward(control: usize, x: usize, n: i32, wp: usize, y: usize, scratch: usize, scratchBytes: i32, blockRows: i32, bias: usize, activation: i32): void {
+  setArg(control, 0, x); setArg(control, 1, n); setArg(control, 2, wp); setArg(control, 3, y); setArg(control, 4, scratch);
+  setArg(control, 5, blockRows); setArg(control, 6, bias); setArg(control, 7, activation); setArg(control, 8, scratchBytes);
+  dispatch(control, TASK_FORWARD);
+}
+
+/**
+ * dx = the input gradient of the convolution, from dy and the packed transposed filter `wtp`
+ * (packFilter, transposed): per block of output pixels, the block's columns dy·Wᵀ into the thread's
+ * scratch, added back into their windows.
+ */
+export function conv2dInputGradient(control: usize, dy: usize, n: i32, wtp: usize, dx: usize, scratch: usize, scratchBytes: i32, blockRows: i32): void {
+  setArg(control, 0, dy); setArg(control, 1, n); setArg(control, 2, wtp); setArg(control, 3, dx); setArg(control, 4, scratch);
+  setArg(control, 5, blockRows); setArg(control, 8, scratchBytes);
+  dispatch(control, TASK_INPUT_GRADIENT);
+}
+
+/**
+ * dW = Σ over blocks of output pixels of im2col(x)ᵀ · dy. `columns` + thread·`columnBytes` is each
+ * thread's im2col block; `sums` [width, co] collects the live taps' rows where some taps are dead.
+ */
+export function conv2dFilterGradient(control: usize, x: usize, n: i32, dy: usize, dw: usize, columns: usize, columnBytes: i32, sums: usize, blockRows: i32): void {
+  setArg(control, 0, x); setArg(control, 1, n); setArg(control, 2, dy); setArg(control, 3, allTapsLive() ? dw : sums); setArg(control, 4, columns);
+  setArg(control, 5, blockRows); setArg(control, 8, columnBytes);
+  dispatch(control, TASK_FILTER_GRADIENT);
+  scatterFilterGradient(dw, sums);
 }
 
 /**
