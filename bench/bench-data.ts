@@ -80,6 +80,7 @@ export async function loaderBatches(input: InputSize, classes: number, batchSize
     batchSize,
     seed: 1,
     shuffle: true,
+    prefetchNextEpoch: true,
     preprocessing: { height: input.height, width: input.width, channels, resize: 'stretch', scale: 1 / 255, mean: Array(channels).fill(0), std: Array(channels).fill(1), channelOrder: 'rgb' },
   });
   async function* forever(): AsyncGenerator<ImageBatch> {

@@ -36,6 +36,12 @@ export interface BatchLoaderOptions {
   cacheBytes?: number;
   /** Batches prepared ahead of the consumer. Default 2. */
   prefetchBatches?: number;
+  /**
+   * Also start the next epoch's first batches while this epoch's last ones are consumed, so that an
+   * epoch's first step does not wait (training, where epoch follows epoch). Default false: a loader
+   * read once (evaluation, validation) would decode batches nobody asks for.
+   */
+  prefetchNextEpoch?: boolean;
   /** Decode worker threads: `auto` (default) = CPU cores − 1, at least 1 and at most 4; 0 = in-thread. */
   workers?: number | 'auto';
   maxPixels?: number;
@@ -138,6 +144,8 @@ class StreamingBatchLoader implements BatchLoader {
   private readonly skippedFiles: SkippedFile[] = [];
   private counters = { batches: 0, samples: 0, waitMs: 0, lastWaitMs: 0 };
   private disposed = false;
+  /** The next epoch's first batches, started while this epoch's last ones were consumed (`prefetchNextEpoch`). */
+  private ahead: { epoch: number; order: Int32Array; batches: Promise<Batch | null>[] } | null = null;
 
   constructor(
     private readonly options: BatchLoaderOptions,
@@ -162,13 +170,24 @@ class StreamingBatchLoader implements BatchLoader {
     const depth = Math.max(1, Math.floor(this.options.prefetchBatches ?? 2));
     const inFlight: Promise<Batch | null>[] = [];
     let next = Math.max(0, Math.floor(options.fromBatch ?? 0));
+    if (next === 0 && this.ahead?.epoch === epoch) {
+      inFlight.push(...this.ahead.batches);
+      next = this.ahead.batches.length;
+    }
+    this.ahead = null;
+    const start = (from: Int32Array, index: number, of: number) => {
+      const prepared = this.prepare(from, index, of);
+      // Marked as handled now; the error still reaches the consumer when this batch is awaited.
+      prepared.catch(() => undefined);
+      return prepared;
+    };
     const launch = () => {
-      while (inFlight.length < depth && next < this.batchesPerEpoch) {
-        const prepared = this.prepare(order, next++, epoch);
-        // Marked as handled now; the error still reaches the consumer when this batch is awaited.
-        prepared.catch(() => undefined);
-        inFlight.push(prepared);
-      }
+      while (inFlight.length < depth && next < this.batchesPerEpoch) inFlight.push(start(order, next++, epoch));
+      if (next < this.batchesPerEpoch || this.disposed || !this.options.prefetchNextEpoch) return;
+      // This epoch's batches are all started: fill the rest of the depth with the next epoch's first ones.
+      this.ahead ??= { epoch: epoch + 1, order: epochOrder(this.sampleCount, this.seed, epoch + 1, this.options.shuffle ?? true), batches: [] };
+      const ahead = this.ahead;
+      while (inFlight.length + ahead.batches.length < depth && ahead.batches.length < this.batchesPerEpoch) ahead.batches.push(start(ahead.order, ahead.batches.length, epoch + 1));
     };
     launch();
     while (inFlight.length > 0) {

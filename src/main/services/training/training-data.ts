@@ -76,7 +76,7 @@ export async function openTrainingData(options: TrainingDataOptions): Promise<Tr
     onSkip: (file: SkippedFile) => failures.push(file),
   };
   const cacheBytes = project.dataset.cacheMegabytes * 1024 * 1024;
-  const train = await createBatchLoader({ ...common, samples: index.train, shuffle: true, augmentation: project.dataset.augmentation, cacheBytes: Math.round(cacheBytes * 0.8) });
+  const train = await createBatchLoader({ ...common, samples: index.train, shuffle: true, augmentation: project.dataset.augmentation, cacheBytes: Math.round(cacheBytes * 0.8), prefetchNextEpoch: true });
   let validation: BatchLoader | null = null;
   try {
     // Validation decodes on the engine's thread: sharp works on libuv's pool anyway, and the decode workers stay with training.

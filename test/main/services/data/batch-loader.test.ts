@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile as readFileBytes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,28 @@ describe('createBatchLoader', () => {
     const stats = onWorkers.stats();
     expect(stats.cache.entries).toBe(21);
     expect(stats.cache.hits).toBe(21);
+  });
+
+  it('starts_the_next_epoch_while_the_last_batches_are_consumed_when_asked', async () => {
+    const reads: string[] = [];
+    const readFile = async (path: string) => {
+      reads.push(path);
+      return readFileBytes(path);
+    };
+    const ahead = await loader({ prefetchNextEpoch: true, cacheBytes: 0, readFile });
+    const plain = await loader({});
+    const first = await epoch(ahead, 0);
+    // Epoch 1's first two batches (the prefetch depth) were read before anyone asked for epoch 1.
+    const epochOne = await epoch(plain, 1);
+    expect(reads.slice(21)).toEqual([...epochOne[0]!.files, ...epochOne[1]!.files]);
+    // The same batches, in the same order, with or without the head start.
+    const second = await epoch(ahead, 1);
+    expect(second.map((b) => b.files)).toEqual(epochOne.map((b) => b.files));
+    second.forEach((b, i) => expect(b.x).toEqual(epochOne[i]!.x));
+    expect(first.map((b) => b.files)).toEqual((await epoch(plain, 0)).map((b) => b.files));
+    // Another epoch than the one prepared (or a start mid-epoch) leaves the head start unused.
+    const skipped = await epoch(ahead, 5);
+    expect(skipped.map((b) => b.files)).toEqual((await epoch(plain, 5)).map((b) => b.files));
   });
 
   it('streams_from_disk_beyond_the_cache_budget', async () => {
