@@ -138,7 +138,7 @@ function listeners(io: CliIo, json: boolean) {
           epochs = event.epochs;
           io.stdout.write(
             `Training ${event.trainImages.toLocaleString('en-US')} images (${event.valImages.toLocaleString('en-US')} for validation) in ${event.classes.length} classes on ${event.backend.label}` +
-              ` — ${event.backend.reason}${event.resumedFrom ? `; resuming after epoch ${event.resumedFrom}` : ''}.\n`,
+              ` — ${event.backend.reason.replace(/\.$/, '')}${event.resumedFrom ? `; resuming after epoch ${event.resumedFrom}` : ''}.\n`,
           );
           for (const w of event.warnings) io.stdout.write(`Warning: ${w}\n`);
           break;

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { StudioError } from '../../../../shared/errors';
 import { SIMD_KERNEL_BINARIES } from './simd-kernels.generated';
 import type { WasmMemory } from '../webassembly-api';
 import { webAssembly } from '../webassembly-api';
@@ -12,10 +13,10 @@ export interface SimdKernelExports {
   packB(b: number, rowStride: number, colStride: number, k: number, n: number, out: number): void;
   gemm(a: number, lda: number, bp: number, k: number, c: number, ldc: number, m: number, n: number, accumulate: boolean): void;
   transpose(src: number, rows: number, cols: number, out: number): void;
-  /** Returns the im2col width (live taps × input channels). */
   CONTROL_BYTES: { value: number };
   workerLoop(control: number, index: number): void;
   stopWorkers(control: number): void;
+  /** Returns the im2col width (live taps × input channels). */
   setGeometry(h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, co: number): number;
   packFilter(w: number, transposed: boolean, out: number): void;
   conv2dForward(control: number, x: number, n: number, wp: number, y: number, scratch: number, scratchBytes: number, blockRows: number, bias: number, activation: number): void;
@@ -109,10 +110,10 @@ export function simdKernelChoice(environment: NodeJS.ProcessEnv = process.env): 
   const asked = environment.CNN_STUDIO_WASM_KERNELS?.trim();
   if (asked) {
     if (asked !== 'fma' && asked !== 'simd' && asked !== 'xnnpack') {
-      throw new Error(`CNN_STUDIO_WASM_KERNELS is "${asked}": use fma, simd or xnnpack (or leave it unset for the fastest available).`);
+      throw new StudioError('invalid-argument', `CNN_STUDIO_WASM_KERNELS is "${asked}": use fma, simd or xnnpack (or leave it unset for the fastest available).`, { where: 'CNN_STUDIO_WASM_KERNELS' });
     }
     if (asked === 'fma' && !relaxedSimdSupported()) {
-      throw new Error('CNN_STUDIO_WASM_KERNELS is "fma" but this JavaScript engine has no relaxed SIMD: use simd or xnnpack.');
+      throw new StudioError('invalid-argument', 'CNN_STUDIO_WASM_KERNELS is "fma" but this JavaScript engine has no relaxed SIMD: use simd or xnnpack.', { where: 'CNN_STUDIO_WASM_KERNELS' });
     }
     return asked;
   }
