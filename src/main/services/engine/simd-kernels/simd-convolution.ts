@@ -22,9 +22,9 @@ const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
 const BLOCK_FLOATS = 64 * 1024;
 
 /**
- * Below 8 output channels a packed panel is mostly padding and XNNPACK's direct kernels for such first
- * layers (LeNet's 1→6) are faster, measured per kernel: the forward and the filter gradient go there.
- * The input gradient is faster here at every size measured.
+ * Below 8 output channels a packed panel is mostly padding (forward), the input gradient's product is
+ * only that deep, and XNNPACK's direct kernels for such first layers (LeNet's 1→6) measured faster
+ * (`npm run bench -- --kernels`): those convolutions go there, except the one-channel filter gradient.
  */
 const MIN_OUTPUT_CHANNELS = 8;
 
@@ -85,7 +85,7 @@ export function simdConv2d(backend: BackendWasm, x: TensorInfo, filter: TensorIn
 
 /** Conv2DBackpropInput: per block of output pixels, dy·Wᵀ added back into the windows (col2im). */
 export function simdConv2dInputGradient(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, inputShape: Shape4D, attrs: ConvAttrs): TensorInfo | null {
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || (filter.shape[3] ?? 0) < MIN_OUTPUT_CHANNELS) return null;
   const setup = setUp(backend, inputShape, filter.shape as Shape4D, attrs);
   if (!setup) return null;
   const { kernels, info, width } = setup;
