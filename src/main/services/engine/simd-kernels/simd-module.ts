@@ -26,12 +26,13 @@ export interface SimdKernelExports {
   singleChannelFilterGradient(x: number, n: number, dy: number, dw: number, padded: number, planes: number): void;
   channelSums(a: number, b: number, rows: number, channels: number, mode: number, out: number, partial: number): void;
   channelAffine(a: number, b: number, out: number, rows: number, channels: number, k1: number, k2: number, centre: number, shift: number): void;
-  maxPoolGradient(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, where: number): void;
+  /** Pooling gradients take their geometry from setGeometry (dilations 1, ci = co = the channels). */
+  maxPoolGradient(x: number, dy: number, dx: number, n: number): void;
   tanh(x: number, y: number, count: number): void;
   tanhGradient(dy: number, y: number, dx: number, count: number): void;
   addRowVector(a: number, v: number, out: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, sums: number): void;
-  avgPoolGradient(dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, scale: number): void;
+  avgPoolGradient(dy: number, dx: number, n: number, scale: number): void;
   adam(w: number, m: number, v: number, g: number, w1: number, m1: number, v1: number, count: number, beta1: number, beta2: number, epsilon: number, step: number, unbias: number): void;
 }
 

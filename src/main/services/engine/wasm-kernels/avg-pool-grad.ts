@@ -23,7 +23,8 @@ export const avgPoolGradWasm: KernelConfig = {
     const scale = 1 / (kh * kw);
     const simd = simdKernelsFor(backend);
     if (simd) {
-      simd.exports.avgPoolGradient(simd.pointer(dy), simd.pointer(out), n, h, w, c, oh, ow, kh, kw, sh, sw, top, left, scale);
+      simd.exports.setGeometry(h, w, c, kh, kw, sh, sw, 1, 1, top, left, oh, ow, c);
+      simd.exports.avgPoolGradient(simd.pointer(dy), simd.pointer(out), n, scale);
       return out;
     }
     // Views only after the last allocation: a growing wasm heap detaches older views.

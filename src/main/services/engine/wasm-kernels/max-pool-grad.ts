@@ -1,7 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
-import { withBuffers } from '../simd-kernels/simd-convolution';
 import { simdKernelsFor } from '../simd-kernels/simd-module';
 
 /**
@@ -22,7 +21,8 @@ export const maxPoolGradWasm: KernelConfig = {
     const { top, left } = info.padInfo;
     const simd = input.dtype === 'float32' ? simdKernelsFor(backend) : null;
     if (simd) {
-      withBuffers(simd, [c * 4], ([where]) => simd.exports.maxPoolGradient(simd.pointer(input), simd.pointer(dy), simd.pointer(out), n, h, w, c, oh, ow, kh, kw, sh, sw, top, left, where!));
+      simd.exports.setGeometry(h, w, c, kh, kw, sh, sw, 1, 1, top, left, oh, ow, c);
+      simd.exports.maxPoolGradient(simd.pointer(input), simd.pointer(dy), simd.pointer(out), n);
       return out;
     }
     // Views only after the last allocation: a growing wasm heap detaches older views.

@@ -23,6 +23,8 @@ const CASES: PoolCase[] = [
   { name: 'same_2x2_stride2_odd_size', x: [3, 5, 7, 2], size: 2, strides: 2, padding: 'same' },
   { name: 'numeric_padding1_3x3_stride2', x: [2, 7, 6, 2], size: 3, strides: 2, padding: 1 },
   { name: 'numeric_padding1_2x2_stride2', x: [1, 3, 3, 4], size: 2, strides: 2, padding: 1 },
+  // Four channels at a time and a remainder (the SIMD kernels' two paths).
+  { name: 'same_3x3_stride2_six_channels', x: [2, 6, 5, 6], size: 3, strides: 2, padding: 'same' },
 ];
 
 function pads(c: PoolCase): [number, number, number, number] {

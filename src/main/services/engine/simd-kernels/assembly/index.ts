@@ -445,6 +445,8 @@ function tileT4(a: usize, lda: usize, b: usize, ldb: usize, depth: i32, c: usize
   let c30 = loadPart(c + 3 * ldc, lo), c31 = loadPart(c + 3 * ldc + 16, hi);
   let ap = a;
   let bp = b;
+  // The loop is written twice so that the full-panel case keeps plain vector loads of B, with the
+  // test out of the loop (as in tile4, the eight accumulators must stay locals to stay in registers).
   if (cols == NR) {
     for (let p = 0; p < depth; p++) {
       const va = v128.load(ap);
@@ -794,27 +796,40 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize, sums: usize)
   for (let j = 0; j < cols; j++) store<f32>(at(out, j), <f32>load<f64>(sums + (<usize>j << 3)));
 }
 
+// Pooling windows use the convolution geometry (setGeometry with dilations 1 and ci = co = the
+// channels): the input rows [gRowStart, gRowEnd) and columns [gColStart, gColEnd) under a window.
+let gRowStart: i32 = 0, gRowEnd: i32 = 0, gColStart: i32 = 0, gColEnd: i32 = 0;
+
+@inline function windowRowsAt(i: i32): void {
+  const r0 = i * gSh - gPt;
+  gRowStart = r0 < 0 ? 0 : r0;
+  gRowEnd = minI(gH, r0 + gKh);
+}
+
+@inline function windowColsAt(j: i32): void {
+  const c0 = j * gSw - gPl;
+  gColStart = c0 < 0 ? 0 : c0;
+  gColEnd = minI(gW, c0 + gKw);
+}
+
 /**
- * AvgPoolGrad (NHWC): each window's dy times `scale` (1 / the window's full size) added to the inputs
- * it covers, channels four at a time. Pooling geometry as TF.js computes it.
+ * AvgPoolGrad (NHWC, geometry by setGeometry): each window's dy times `scale` (1 / the window's full
+ * size) added to the inputs it covers, channels four at a time.
  */
-export function avgPoolGradient(dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, scale: f32): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+export function avgPoolGradient(dy: usize, dx: usize, n: i32, scale: f32): void {
+  const c = gCi;
+  memory.fill(dx, 0, <usize>(n * gH * gW * c) << 2);
   const vs = f32x4.splat(scale);
   const vectorC = c & ~3;
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < oh; i++) {
-      const r0 = i * sh - top;
-      const rStart = r0 < 0 ? 0 : r0;
-      const rEnd = minI(h, r0 + kh);
-      for (let j = 0; j < ow; j++) {
-        const c0 = j * sw - left;
-        const cStart = c0 < 0 ? 0 : c0;
-        const cEnd = minI(w, c0 + kw);
-        const g = at(dy, ((b * oh + i) * ow + j) * c);
-        for (let r = rStart; r < rEnd; r++) {
-          for (let k = cStart; k < cEnd; k++) {
-            const d = at(dx, ((b * h + r) * w + k) * c);
+    for (let i = 0; i < gOh; i++) {
+      windowRowsAt(i);
+      for (let j = 0; j < gOw; j++) {
+        windowColsAt(j);
+        const g = at(dy, ((b * gOh + i) * gOw + j) * c);
+        for (let r = gRowStart; r < gRowEnd; r++) {
+          for (let k = gColStart; k < gColEnd; k++) {
+            const d = at(dx, ((b * gH + r) * gW + k) * c);
             let ch = 0;
             for (; ch < vectorC; ch += 4) {
               const p = at(d, ch);
@@ -995,30 +1010,27 @@ export function channelAffine(a: usize, b: usize, out: usize, rows: i32, channel
 }
 
 /**
- * MaxPoolGrad (NHWC): each window's dy goes to the first maximum of its window (padded cells never
- * count; NaN and −∞ never win), channels four at a time; `where` holds C int32 positions.
+ * MaxPoolGrad (NHWC, geometry by setGeometry): each window's dy goes to the first maximum of its
+ * window (padded cells never count; NaN and −∞ never win), channels four at a time.
  */
-export function maxPoolGradient(x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, where: usize): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+export function maxPoolGradient(x: usize, dy: usize, dx: usize, n: i32): void {
+  const c = gCi;
+  memory.fill(dx, 0, <usize>(n * gH * gW * c) << 2);
   const vectorC = c & ~3;
   const lanes = i32x4(0, 1, 2, 3);
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < oh; i++) {
-      const r0 = i * sh - top;
-      const rStart = r0 < 0 ? 0 : r0;
-      const rEnd = minI(h, r0 + kh);
-      for (let j = 0; j < ow; j++) {
-        const c0 = j * sw - left;
-        const cStart = c0 < 0 ? 0 : c0;
-        const cEnd = minI(w, c0 + kw);
-        const g = at(dy, ((b * oh + i) * ow + j) * c);
+    for (let i = 0; i < gOh; i++) {
+      windowRowsAt(i);
+      for (let j = 0; j < gOw; j++) {
+        windowColsAt(j);
+        const g = at(dy, ((b * gOh + i) * gOw + j) * c);
         let ch = 0;
         for (; ch < vectorC; ch += 4) {
           let best = f32x4.splat(-Infinity);
           let index = i32x4.splat(-1);
-          for (let r = rStart; r < rEnd; r++) {
-            for (let k = cStart; k < cEnd; k++) {
-              const base = ((b * h + r) * w + k) * c + ch;
+          for (let r = gRowStart; r < gRowEnd; r++) {
+            for (let k = gColStart; k < gColEnd; k++) {
+              const base = ((b * gH + r) * gW + k) * c + ch;
               const v = v128.load(at(x, base));
               const wins = f32x4.gt(v, best);
               best = v128.bitselect(v, best, wins);
@@ -1035,9 +1047,9 @@ export function maxPoolGradient(x: usize, dy: usize, dx: usize, n: i32, h: i32, 
         for (; ch < c; ch++) {
           let best: f32 = -Infinity;
           let index = -1;
-          for (let r = rStart; r < rEnd; r++) {
-            for (let k = cStart; k < cEnd; k++) {
-              const base = ((b * h + r) * w + k) * c + ch;
+          for (let r = gRowStart; r < gRowEnd; r++) {
+            for (let k = gColStart; k < gColEnd; k++) {
+              const base = ((b * gH + r) * gW + k) * c + ch;
               const v = load<f32>(at(x, base));
               if (v > best) {
                 best = v;
