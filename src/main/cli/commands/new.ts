@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import { withLayout } from '../../../shared/graph/layout';
@@ -13,6 +12,7 @@ import { writeProjectFile } from '../../services/project/project-files';
 import type { CliCommand, CliIo, ParsedArgs } from '../command';
 import { EXIT, choiceOption, formatCount, intOption, numberOption, printJson, stringOption } from '../command';
 import { templateChoice, templateOptions } from './graph-source';
+import { pathExists } from '../../services/files/path-checks';
 
 export const newCommand: CliCommand = {
   name: 'new',
@@ -58,7 +58,7 @@ export const newCommand: CliCommand = {
     const out = stringOption(args, 'out');
     if (!out) throw new StudioError('invalid-argument', 'cnn-studio new needs -o FILE, the project file to write.', { where: '-o' });
     const file = resolve(io.cwd, extname(out) ? out : `${out}${PROJECT_EXTENSION}`);
-    if (!args.values.force && (await exists(file))) {
+    if (!args.values.force && (await pathExists(file))) {
       throw new StudioError('invalid-argument', `${file} already exists.`, { hint: 'Choose another name, or add --force to overwrite it.', where: file });
     }
     const width = numberOption(args, 'width', { min: 0, max: 4, exclusiveMin: true });
@@ -122,11 +122,3 @@ async function newFromTrained(args: ParsedArgs, io: CliIo, from: string): Promis
   return EXIT.ok;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { access, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { StudioError } from '../../../shared/errors';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { withLayout } from '../../../shared/graph/layout';
 import type { NormalizationPreset, Preprocessing } from '../../../shared/project/preprocessing';
 import { NORMALIZATION_PRESETS, resolvePreprocessing } from '../../../shared/project/preprocessing';
 import { createProject } from '../../../shared/project/project';
-import { PROJECT_EXTENSION } from '../../../shared/project/schema';
 import { analyzeGraph } from '../../../shared/shapes/analyze';
-import { fileReadError, fileWriteError, writeFileAtomic } from '../files/atomic-write';
-import { writeProjectFile } from '../project/project-files';
+import { fileReadError, writeFileAtomic } from '../files/atomic-write';
 import { writeWeightsFolder } from '../runs/weights-folder';
 import { WEIGHTS_FOLDER_EXTRAS } from './export-source';
 import { importOnnx } from './onnx/import/onnx-importer';
+import { projectWithWeightsPaths, writeProjectWithWeights } from '../project/project-with-weights';
 
 export interface ImportRequest {
   /** The .onnx file. */
@@ -42,13 +39,8 @@ export interface ImportResult {
  * metadata has them). The preprocessing goes into the dataset settings when it is one of the presets.
  */
 export async function importModelToProject(request: ImportRequest): Promise<ImportResult> {
-  const project = extname(request.out) ? request.out : `${request.out}${PROJECT_EXTENSION}`;
-  const weightsDir = join(dirname(project), `${basename(project, extname(project))}.weights`);
-  if (!request.force) {
-    for (const path of [project, weightsDir]) {
-      if (await exists(path)) throw new StudioError('invalid-argument', `${path} already exists.`, { hint: 'Choose another name, or add --force to replace it.', where: path });
-    }
-  }
+  const paths = await projectWithWeightsPaths(request.out, request.force);
+  const { project, weightsDir } = paths;
   let bytes: Buffer;
   try {
     bytes = await readFile(request.model);
@@ -69,27 +61,12 @@ export async function importModelToProject(request: ImportRequest): Promise<Impo
   });
   created.initialWeights = { path: basename(weightsDir), origin: `imported from ${fileName}${imported.producer ? ` (${imported.producer}, opset ${imported.opset})` : ` (opset ${imported.opset})`}` };
 
-  // The weights folder appears whole (temporary folder, then rename); the project file last, so a
-  // project never points at missing weights.
-  const temp = join(dirname(weightsDir), `.${basename(weightsDir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeWeightsFolder(temp, imported.weights);
+  await writeProjectWithWeights(paths, created, async (folder) => {
+    await writeWeightsFolder(folder, imported.weights);
     const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-    if (imported.labels) await writeFileAtomic(join(temp, WEIGHTS_FOLDER_EXTRAS.labels), text(imported.labels), { what: 'the labels' });
-    if (imported.preprocessing) await writeFileAtomic(join(temp, WEIGHTS_FOLDER_EXTRAS.preprocessing), text(imported.preprocessing), { what: 'the preprocessing' });
-    await rm(weightsDir, { recursive: true, force: true });
-    await rename(temp, weightsDir);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
-    // Name the folder the user will see, not the temporary one.
-    throw fileWriteError(weightsDir, error instanceof StudioError ? (error.cause ?? error) : error, 'the weights folder');
-  }
-  try {
-    await writeProjectFile(project, created);
-  } catch (error) {
-    await rm(weightsDir, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
-  }
+    if (imported.labels) await writeFileAtomic(join(folder, WEIGHTS_FOLDER_EXTRAS.labels), text(imported.labels), { what: 'the labels' });
+    if (imported.preprocessing) await writeFileAtomic(join(folder, WEIGHTS_FOLDER_EXTRAS.preprocessing), text(imported.preprocessing), { what: 'the preprocessing' });
+  });
   const totals = analyzeGraph(imported.graph).totals;
   return { project, weights: weightsDir, layers: imported.graph.nodes.length, params: totals, labels: imported.labels ?? null, normalization: preset, warnings };
 }
@@ -105,11 +82,3 @@ export function matchingPreset(p: Preprocessing, input: { height: number; width:
   return null;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

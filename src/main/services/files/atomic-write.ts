@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { pathExists, processAlive } from './path-checks';
 
 /**
  * Writes a file so that readers only ever see the old content or the whole new content: the data goes
@@ -36,16 +37,6 @@ export function temporaryName(path: string, kind: 'tmp' | 'old'): string {
   return `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`;
 }
 
-/** True when a process with this pid exists (signal 0 tests without sending anything). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Clears what killed writers left beside `path` (a process killed mid-write cannot clean up after
  * itself): their temporary files and folders are removed, and a previous version they had moved
@@ -66,7 +57,7 @@ export async function removeStaleTemporaries(path: string): Promise<void> {
     const pid = Number(match[1]);
     if (pid === process.pid || processAlive(pid)) continue;
     const leftover = join(dir, name);
-    if (match[2] === 'old' && !(await exists(path))) {
+    if (match[2] === 'old' && !(await pathExists(path))) {
       await rename(leftover, path).catch(() => undefined);
       continue;
     }
@@ -79,15 +70,6 @@ export async function removeStaleTemporariesIn(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const targets = new Set(names.flatMap((name) => /^\.(.+)\.\d+\.[0-9a-f]{8}\.(tmp|old)$/.exec(name)?.[1] ?? []));
   for (const target of targets) await removeStaleTemporaries(join(dir, target));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A sentence for a failed write, naming the file and what to do. */

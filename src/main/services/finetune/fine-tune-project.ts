@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { access, rename, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { UnmatchedNode } from '../../../shared/finetune/weight-match';
 import { matchWeights } from '../../../shared/finetune/weight-match';
@@ -8,14 +6,13 @@ import { freezeUntil, replaceHead } from '../../../shared/finetune/graph-surgery
 import { withLayout } from '../../../shared/graph/layout';
 import type { NormalizationPreset } from '../../../shared/project/preprocessing';
 import { createProject } from '../../../shared/project/project';
-import { PROJECT_EXTENSION } from '../../../shared/project/schema';
 import { fineTuningSettingsSchema } from '../../../shared/project/settings';
 import { analyzeGraph } from '../../../shared/shapes/analyze';
-import { fileWriteError, writeFileAtomic } from '../files/atomic-write';
+import { writeFileAtomic } from '../files/atomic-write';
 import { WEIGHTS_FOLDER_EXTRAS } from '../export/export-source';
-import { writeProjectFile } from '../project/project-files';
 import { writeWeightsFolder } from '../runs/weights-folder';
 import { readFineTuneSource } from './fine-tune-source';
+import { projectWithWeightsPaths, writeProjectWithWeights } from '../project/project-with-weights';
 
 export interface FineTuneRequest {
   /** A run folder or an .onnx file. */
@@ -61,13 +58,8 @@ export interface FineTuneResult {
  * referenced as the project's starting weights. Training starts from those; the head starts fresh.
  */
 export async function createFineTuneProject(request: FineTuneRequest): Promise<FineTuneResult> {
-  const project = extname(request.out) ? request.out : `${request.out}${PROJECT_EXTENSION}`;
-  const weightsDir = join(dirname(project), `${basename(project, extname(project))}.weights`);
-  if (!request.force) {
-    for (const path of [project, weightsDir]) {
-      if (await exists(path)) throw new StudioError('invalid-argument', `${path} already exists.`, { hint: 'Choose another name, or add --force to replace it.', where: path });
-    }
-  }
+  const paths = await projectWithWeightsPaths(request.out, request.force);
+  const { project, weightsDir } = paths;
   const source = await readFineTuneSource(request.from);
   const warnings = [...source.warnings];
   const replaced = replaceHead(source.graph, { classes: request.classes, cutAfter: request.cutAfter });
@@ -91,26 +83,12 @@ export async function createFineTuneProject(request: FineTuneRequest): Promise<F
   });
   created.initialWeights = { path: basename(weightsDir), origin: `${source.origin}, cut after ${replaced.cutAfter}` };
 
-  // The weights folder appears whole (temporary folder, then rename); the project file last, so a
-  // project never points at missing weights.
-  const temp = join(dirname(weightsDir), `.${basename(weightsDir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeWeightsFolder(temp, match.matched);
+  await writeProjectWithWeights(paths, created, async (folder) => {
+    await writeWeightsFolder(folder, match.matched);
     if (source.preprocessing && source.normalization === normalization) {
-      await writeFileAtomic(join(temp, WEIGHTS_FOLDER_EXTRAS.preprocessing), `${JSON.stringify(source.preprocessing, null, 2)}\n`, { what: 'the preprocessing' });
+      await writeFileAtomic(join(folder, WEIGHTS_FOLDER_EXTRAS.preprocessing), `${JSON.stringify(source.preprocessing, null, 2)}\n`, { what: 'the preprocessing' });
     }
-    await rm(weightsDir, { recursive: true, force: true });
-    await rename(temp, weightsDir);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
-    throw fileWriteError(weightsDir, error instanceof StudioError ? (error.cause ?? error) : error, 'the weights folder');
-  }
-  try {
-    await writeProjectFile(project, created);
-  } catch (error) {
-    await rm(weightsDir, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
-  }
+  });
   return {
     project,
     weights: weightsDir,
@@ -128,11 +106,3 @@ export async function createFineTuneProject(request: FineTuneRequest): Promise<F
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

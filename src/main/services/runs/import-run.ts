@@ -10,6 +10,7 @@ import { readRunEvents } from './metrics-file';
 import { newRunFolder, projectRunsFolder } from './project-runs';
 import { RUN_FILES, readRunArtifacts, writeRunJson } from './run-folder';
 import { WEIGHTS_MANIFEST } from './weights-folder';
+import { processAlive } from '../files/path-checks';
 
 export interface ImportRunOptions {
   /** Copy the run into this new folder. */
@@ -147,15 +148,6 @@ async function readRawRecord(runDir: string): Promise<RunRecord> {
     });
   }
   return parsed.data;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { BatchPoint } from '../../../shared/api/methods/training';
 import type { RunMetrics, RunSummary } from '../../../shared/api/methods/runs';
@@ -8,6 +8,7 @@ import { epochEventSchema } from '../../../shared/run/run-events';
 import { fileWriteError } from '../files/atomic-write';
 import { readRunEvents } from './metrics-file';
 import { RUN_FILES, readRunRecord } from './run-folder';
+import { pathExists } from '../files/path-checks';
 
 /**
  * Where a project's runs live, and the history read back from them. A saved project keeps its runs
@@ -69,18 +70,9 @@ export async function newRunFolder(folder: string, time: Date): Promise<string> 
   const base = runFolderName(time);
   for (let n = 1; n < 1000; n++) {
     const candidate = join(folder, n === 1 ? base : `${base}-${n}`);
-    if (!(await exists(candidate))) return candidate;
+    if (!(await pathExists(candidate))) return candidate;
   }
   throw new StudioError('file-unwritable', `${folder} already holds a thousand runs started in the same second.`, { hint: 'Choose another runs folder.', where: folder });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -100,7 +92,7 @@ export async function listProjectRuns(folder: string, live: ReadonlySet<string> 
 }
 
 async function summarizeRun(runDir: string, live: ReadonlySet<string>): Promise<RunSummary | null> {
-  if (!(await exists(join(runDir, RUN_FILES.record)))) return null;
+  if (!(await pathExists(join(runDir, RUN_FILES.record)))) return null;
   const id = basename(runDir);
   try {
     const record = await readRunRecord(runDir);

@@ -14,6 +14,7 @@ import type { WeightSet } from '../../../shared/weights';
 import { fileReadError, writeFileAtomic } from '../files/atomic-write';
 import { readProjectFile } from '../project/project-files';
 import { readWeightsFolder } from './weights-folder';
+import { processAlive } from '../files/path-checks';
 
 /**
  * A run folder:
@@ -79,16 +80,6 @@ async function readRunJson<T>(runDir: string, file: string, schema: z.ZodType<T>
     });
   }
   return parsed.data;
-}
-
-/** True when a process with this pid exists (signal 0 tests without sending anything). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
