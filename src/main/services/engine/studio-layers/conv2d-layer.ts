@@ -1,21 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationName } from '../../../../shared/layers/activations';
-import type { Padding } from '../../../../shared/layers/params';
 import { applyActivation, fusedActivation } from '../activations';
-import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { biasThenActivation, isTraining, singleInput, singleShape, tfPadding, windowedOutputShape } from './layer-base';
+import type { ConvolutionLayerArgs } from './convolution-layer';
+import { StudioConvolutionLayer } from './convolution-layer';
+import type { CallKwargs, LayerShape, WeightInitializer } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape, tfPadding } from './layer-base';
 
-export interface StudioConv2DArgs extends BaseLayerArgs {
+export interface StudioConv2DArgs extends ConvolutionLayerArgs {
   filters: number;
-  kernelSize: number;
-  strides: number;
-  /** `valid`, `same` (an odd extra zero bottom/right, as TF.js does) or zeros on every side. */
-  padding: Padding;
-  dilation: number;
-  useBias: boolean;
-  activation: ActivationName;
-  /** Slope (leaky-relu) or scale (elu) below zero. */
-  alpha: number;
   kernelInitializer?: WeightInitializer;
   /** Fixed starting kernel, HWIO `[kh, kw, inChannels, filters]` flattened; replaces the initialiser. */
   initialKernel?: Float32Array | null;
@@ -27,16 +18,9 @@ export interface StudioConv2DArgs extends BaseLayerArgs {
  * TF.js's fused convolution, which fuses bias and activation for prediction and falls back to separate
  * ops (with their gradients) in training.
  */
-export class StudioConv2D extends tf.layers.Layer {
+export class StudioConv2D extends StudioConvolutionLayer {
   static readonly className = 'StudioConv2D';
   readonly filters: number;
-  readonly kernelSize: number;
-  readonly strides: number;
-  readonly padding: Padding;
-  readonly dilation: number;
-  readonly useBias: boolean;
-  readonly activation: ActivationName;
-  readonly alpha: number;
   private readonly kernelInitializer: WeightInitializer;
   private initialKernel: Float32Array | null;
   private kernel: tf.LayerVariable | null = null;
@@ -45,13 +29,6 @@ export class StudioConv2D extends tf.layers.Layer {
   constructor(args: StudioConv2DArgs) {
     super(args);
     this.filters = args.filters;
-    this.kernelSize = args.kernelSize;
-    this.strides = args.strides;
-    this.padding = args.padding;
-    this.dilation = args.dilation;
-    this.useBias = args.useBias;
-    this.activation = args.activation;
-    this.alpha = args.alpha;
     this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
     this.initialKernel = args.initialKernel ?? null;
   }
@@ -73,7 +50,7 @@ export class StudioConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, this.filters);
+    return this.windowOutputShape(inputShape, this.filters);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -98,13 +75,6 @@ export class StudioConv2D extends tf.layers.Layer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilation: this.dilation,
-      useBias: this.useBias,
-      activation: this.activation,
-      alpha: this.alpha,
     };
   }
 }

@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationName } from '../../../../shared/layers/activations';
-import type { Padding } from '../../../../shared/layers/params';
 import { applyActivation, fusedActivation } from '../activations';
 import { depthwiseConvolution, depthwisePads } from '../depthwise-convolution';
-import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { biasThenActivation, isTraining, singleInput, singleShape, windowedOutputShape } from './layer-base';
+import type { ConvolutionLayerArgs } from './convolution-layer';
+import { StudioConvolutionLayer } from './convolution-layer';
+import type { CallKwargs, LayerShape, WeightInitializer } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape } from './layer-base';
 
-export interface StudioDepthwiseConv2DArgs extends BaseLayerArgs {
-  kernelSize: number;
+export interface StudioDepthwiseConv2DArgs extends ConvolutionLayerArgs {
   depthMultiplier: number;
-  strides: number;
-  padding: Padding;
-  dilation: number;
-  useBias: boolean;
-  activation: ActivationName;
-  alpha: number;
   kernelInitializer?: WeightInitializer;
 }
 
@@ -23,30 +16,16 @@ export interface StudioDepthwiseConv2DArgs extends BaseLayerArgs {
  * TF.js's fused depthwise convolution (bias and activation in one kernel); training runs
  * `depthwiseConvolution`, whose gradient every backend can compute, then the bias and the activation.
  */
-export class StudioDepthwiseConv2D extends tf.layers.Layer {
+export class StudioDepthwiseConv2D extends StudioConvolutionLayer {
   static readonly className = 'StudioDepthwiseConv2D';
-  readonly kernelSize: number;
   readonly depthMultiplier: number;
-  readonly strides: number;
-  readonly padding: Padding;
-  readonly dilation: number;
-  readonly useBias: boolean;
-  readonly activation: ActivationName;
-  readonly alpha: number;
   private readonly kernelInitializer: WeightInitializer;
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
 
   constructor(args: StudioDepthwiseConv2DArgs) {
     super(args);
-    this.kernelSize = args.kernelSize;
     this.depthMultiplier = args.depthMultiplier;
-    this.strides = args.strides;
-    this.padding = args.padding;
-    this.dilation = args.dilation;
-    this.useBias = args.useBias;
-    this.activation = args.activation;
-    this.alpha = args.alpha;
     this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
   }
 
@@ -60,7 +39,7 @@ export class StudioDepthwiseConv2D extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     const channels = singleShape(inputShape)[3] as number;
-    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, channels * this.depthMultiplier);
+    return this.windowOutputShape(inputShape, channels * this.depthMultiplier);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -82,14 +61,7 @@ export class StudioDepthwiseConv2D extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
-      kernelSize: this.kernelSize,
       depthMultiplier: this.depthMultiplier,
-      strides: this.strides,
-      padding: this.padding,
-      dilation: this.dilation,
-      useBias: this.useBias,
-      activation: this.activation,
-      alpha: this.alpha,
     };
   }
 }

@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationName } from '../../../../shared/layers/activations';
-import type { Padding } from '../../../../shared/layers/params';
 import { applyActivation, fusedActivation } from '../activations';
 import { depthwiseConvolution, depthwisePads } from '../depthwise-convolution';
-import type { BaseLayerArgs, CallKwargs, LayerShape, WeightInitializer } from './layer-base';
-import { biasThenActivation, isTraining, singleInput, singleShape, windowedOutputShape } from './layer-base';
+import type { ConvolutionLayerArgs } from './convolution-layer';
+import { StudioConvolutionLayer } from './convolution-layer';
+import type { CallKwargs, LayerShape, WeightInitializer } from './layer-base';
+import { biasThenActivation, isTraining, singleInput, singleShape } from './layer-base';
 
-export interface StudioSeparableConv2DArgs extends BaseLayerArgs {
+export interface StudioSeparableConv2DArgs extends ConvolutionLayerArgs {
   filters: number;
-  kernelSize: number;
   depthMultiplier: number;
-  strides: number;
-  padding: Padding;
-  dilation: number;
-  useBias: boolean;
-  activation: ActivationName;
-  alpha: number;
   depthwiseInitializer?: WeightInitializer;
   pointwiseInitializer?: WeightInitializer;
 }
@@ -25,17 +18,10 @@ export interface StudioSeparableConv2DArgs extends BaseLayerArgs {
  * convolution (`pointwiseKernel` `[1, 1, C·M, N]`), the bias and the activation. tf.separableConv2d's
  * gradient needs depthwise gradient kernels that WebAssembly lacks, so the two steps run as separate ops.
  */
-export class StudioSeparableConv2D extends tf.layers.Layer {
+export class StudioSeparableConv2D extends StudioConvolutionLayer {
   static readonly className = 'StudioSeparableConv2D';
   readonly filters: number;
-  readonly kernelSize: number;
   readonly depthMultiplier: number;
-  readonly strides: number;
-  readonly padding: Padding;
-  readonly dilation: number;
-  readonly useBias: boolean;
-  readonly activation: ActivationName;
-  readonly alpha: number;
   private readonly depthwiseInitializer: WeightInitializer;
   private readonly pointwiseInitializer: WeightInitializer;
   private depthwiseKernel: tf.LayerVariable | null = null;
@@ -45,14 +31,7 @@ export class StudioSeparableConv2D extends tf.layers.Layer {
   constructor(args: StudioSeparableConv2DArgs) {
     super(args);
     this.filters = args.filters;
-    this.kernelSize = args.kernelSize;
     this.depthMultiplier = args.depthMultiplier;
-    this.strides = args.strides;
-    this.padding = args.padding;
-    this.dilation = args.dilation;
-    this.useBias = args.useBias;
-    this.activation = args.activation;
-    this.alpha = args.alpha;
     this.depthwiseInitializer = args.depthwiseInitializer ?? tf.initializers.glorotUniform({});
     this.pointwiseInitializer = args.pointwiseInitializer ?? tf.initializers.glorotUniform({});
   }
@@ -68,7 +47,7 @@ export class StudioSeparableConv2D extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    return windowedOutputShape(this.name, inputShape, { kernel: this.kernelSize, stride: this.strides, dilation: this.dilation, padding: this.padding }, this.filters);
+    return this.windowOutputShape(inputShape, this.filters);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
@@ -93,14 +72,7 @@ export class StudioSeparableConv2D extends tf.layers.Layer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: this.kernelSize,
       depthMultiplier: this.depthMultiplier,
-      strides: this.strides,
-      padding: this.padding,
-      dilation: this.dilation,
-      useBias: this.useBias,
-      activation: this.activation,
-      alpha: this.alpha,
     };
   }
 }
